@@ -1,0 +1,97 @@
+package config
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The shipped config.yaml must parse, validate, and state exactly the defaults.
+func TestShippedConfigIsTheDefaults(t *testing.T) {
+	cfg, err := Load("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := Default()
+	want.Translate.ProcessorAliases = map[string]string{}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Fatalf("config.yaml differs from Default():\n got %+v\nwant %+v", cfg, want)
+	}
+}
+
+// Every yaml key of Config must appear in config.yaml, so the sample cannot go stale.
+func TestShippedConfigDocumentsEveryKey(t *testing.T) {
+	raw, err := os.ReadFile("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(reflect.Type)
+	walk = func(ty reflect.Type) {
+		for i := 0; i < ty.NumField(); i++ {
+			f := ty.Field(i)
+			key := f.Tag.Get("yaml")
+			if !strings.Contains(string(raw), key+":") {
+				t.Errorf("config.yaml does not document %q", key)
+			}
+			if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(Duration(0)) {
+				walk(f.Type)
+			}
+		}
+	}
+	walk(reflect.TypeOf(Config{}))
+}
+
+func TestUnknownKeysAreNamedTogether(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte("listen: ':1'\nlistne: x\ntimeouts:\n  raed: 1s\n"), &cfg)
+	if err == nil {
+		t.Fatal("unknown keys accepted")
+	}
+	for _, want := range []string{"listne", "raed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %q: %v", want, err)
+		}
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	cfg := Default()
+	cfg.Listen = "nope"
+	cfg.Upstream = "ftp://x"
+	cfg.FanOutConcurrency = 0
+	cfg.Log.Format = "xml"
+	cfg.Timeouts.Write = D(time.Second)
+	cfg.DefaultVersion = "2024-01-01"
+	err := cfg.Validate()
+	if err == nil {
+		t.Fatal("invalid config accepted")
+	}
+	for _, want := range []string{"listen", "upstream", "fanOutConcurrency", "log.format", "timeouts.write", "defaultVersion"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestBadDuration(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte("timeouts:\n  read: soon\n"), &cfg)
+	if err == nil || !strings.Contains(err.Error(), "soon") {
+		t.Fatalf("want a duration error naming the value, got %v", err)
+	}
+}
+
+func TestEmptyDocumentKeepsDefaults(t *testing.T) {
+	cfg := Default()
+	if err := Parse(nil, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg, Default()) {
+		t.Fatal("empty document changed settings")
+	}
+}
