@@ -1,0 +1,154 @@
+"use strict";
+// The real extend-ai@1.17.0 client from the other side: pointed straight at the
+// simulator (every response validates against the new SDK's declared types),
+// and pointed at the proxy with x-extend-api-version 2026-02-09 (pass-through,
+// unchanged).
+
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const { startStack, uid, New } = require("../lib/harness");
+const { assertNew } = require("../lib/expect");
+const { rejects, auditUpstream, header } = require("../lib/flows");
+
+const T = { timeout: 30000 };
+let stack;
+
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const POLL = { maxWaitMs: 15000, initialDelayMs: 100, maxDelayMs: 300, jitterFraction: 0 };
+
+// lifecycle exercises every workflow-run method of the new SDK through client c.
+async function lifecycle(c, label) {
+  const wf = `workflow_invoice_${uid()}`;
+  const created = await c.workflowRuns.create({
+    workflow: { id: wf, version: "4" },
+    file: { url: "https://f.example.org/new/inv-1.pdf", name: "inv-1.pdf" },
+    metadata: { src: label },
+    priority: 10,
+  });
+  assertNew("WorkflowRun", created);
+  assert.equal(created.workflow.id, wf);
+  assert.equal(created.workflowVersion.version, "4");
+  assert.deepEqual(created.metadata, { src: label });
+
+  const done = await c.workflowRuns.createAndPoll(
+    { workflow: { id: wf }, file: { text: "Invoice #1\nTotal 10 USD" } },
+    POLL,
+  );
+  assertNew("WorkflowRun", done);
+  assert.equal(done.status, "PROCESSED");
+  const types = done.stepRuns.map((s) => s.stepType);
+  for (const t of ["PARSE", "CLASSIFY", "SPLIT", "EXTRACT", "MERGE_EXTRACT", "CONDITIONAL_EXTRACT", "RULE_VALIDATION", "EXTERNAL_DATA_VALIDATION"]) {
+    assert.ok(types.includes(t), `${label}: step type ${t} present in ${types}`);
+  }
+
+  const got = await c.workflowRuns.retrieve(created.id);
+  assertNew("WorkflowRun", got);
+  assert.equal(got.id, created.id);
+
+  const upd = await c.workflowRuns.update(created.id, { name: "ignored", metadata: { extra: 1 } });
+  assertNew("WorkflowRun", upd);
+  assert.deepEqual(upd.metadata, { src: label, extra: 1 });
+  assert.ok(!("name" in upd), "name is accepted but never returned");
+
+  const page1 = await c.workflowRuns.list({ workflowId: wf, maxPageSize: 1, sortBy: "createdAt", sortDir: "asc" });
+  assertNew("WorkflowRunsListResponse", page1);
+  assert.equal(page1.object, "list");
+  assert.equal(page1.data.length, 1);
+  assert.equal(page1.data[0].id, created.id);
+  const page2 = await c.workflowRuns.list({ workflowId: wf, maxPageSize: 1, sortBy: "createdAt", sortDir: "asc", nextPageToken: page1.nextPageToken });
+  assertNew("WorkflowRunsListResponse", page2);
+  assert.equal(page2.data[0].id, done.id);
+  assert.ok(!page2.nextPageToken, "no further page");
+
+  const slow = await c.workflowRuns.create({ workflow: { id: `workflow_${uid()}_slow` }, file: { id: "file_Abc123" } });
+  const cancelled = await c.workflowRuns.cancel(slow.id);
+  assertNew("WorkflowRun", cancelled);
+  assert.equal(cancelled.status, "CANCELLED");
+  assert.equal(cancelled.files[0].name, "file_Abc123.pdf");
+
+  const batch = await c.workflowRuns.createBatch({
+    workflow: { id: wf },
+    inputs: [{ file: { url: "https://f.example.org/b1.csv" }, metadata: { i: 1 } }, { file: { text: "two" } }],
+  });
+  assertNew("WorkflowRunsCreateBatchResponse", batch);
+  const inBatch = await c.workflowRuns.list({ batchId: batch.batchId });
+  assertNew("WorkflowRunsListResponse", inBatch);
+  assert.equal(inBatch.data.length, 2);
+  for (const s of inBatch.data) {
+    const r = await c.workflowRuns.retrieve(s.id);
+    assertNew("WorkflowRun", r);
+    assert.equal(r.batchId, batch.batchId);
+  }
+
+  const del = await c.workflowRuns.delete(created.id);
+  assertNew("WorkflowRunsDeleteResponse", del);
+  assert.deepEqual(del, { id: created.id });
+  const nf = await rejects(c.workflowRuns.retrieve(created.id), New.Extend.NotFoundError, 404, `${label} retrieve deleted`);
+  assertNew("ApiError", nf.body);
+
+  const bad = await rejects(
+    c.workflowRuns.create({ workflow: { id: `workflow_${uid()}_badcreate` }, file: { url: "https://f.example.org/x.pdf" } }),
+    New.Extend.BadRequestError, 400, `${label} _badcreate`,
+  );
+  assertNew("ApiError", bad.body);
+  assert.equal(bad.body.code, "INVALID_REQUEST");
+  return { created, done };
+}
+
+test("new SDK straight at the simulator: create, poll, retrieve, list, update, cancel, delete, batch", T, () =>
+  stack.guard(async () => {
+    const c = new New.ExtendClient({ token: "test-token", baseUrl: stack.simUrl, maxRetries: 0 });
+    await lifecycle(c, "sim");
+  }),
+);
+
+test("simulator rejects malformed new requests with ApiError 400", T, () =>
+  stack.guard(async () => {
+    const c = stack.newSim;
+    const cases = {
+      "no workflow": {},
+      "file and package": { workflow: { id: "workflow_x" }, file: { id: "file_1" }, package: { files: [{ id: "file_1" }, { id: "file_2" }] } },
+      "neither file nor package": { workflow: { id: "workflow_x" } },
+    };
+    for (const [what, body] of Object.entries(cases)) {
+      const e = await rejects(c.workflowRuns.create(body), New.Extend.BadRequestError, 400, what);
+      assertNew("ApiError", e.body);
+    }
+    const e = await rejects(c.workflowRuns.createBatch({ workflow: { id: "workflow_x" }, inputs: [] }), New.Extend.BadRequestError, 400, "empty batch");
+    assertNew("ApiError", e.body);
+  }),
+);
+
+test("new SDK pointed at the proxy (x-extend-api-version 2026-02-09) works unchanged", T, () =>
+  stack.guard(async () => {
+    await stack.resetRequests();
+    const { created } = await lifecycle(stack.newProxy, "proxy");
+    const seen = await stack.requests();
+    assert.ok(seen.length > 0, "requests reached the simulator");
+    for (const r of seen) {
+      assert.deepEqual(header(r.Header, "x-extend-api-version"), ["2026-02-09"], `${r.Method} ${r.Path} version header`);
+    }
+    const [first] = seen.filter((r) => r.Method === "POST" && r.Path === "/workflow_runs");
+    assert.deepEqual(first.Body, {
+      workflow: { id: created.workflow.id, version: "4" },
+      file: { url: "https://f.example.org/new/inv-1.pdf", name: "inv-1.pdf" },
+      metadata: { src: "proxy" },
+      priority: 10,
+    }, "body forwarded unchanged");
+    const raw = await fetch(`${stack.proxyUrl}/workflow_runs/${created.id}`, {
+      headers: { authorization: "Bearer test-token", "x-extend-api-version": "2026-02-09" },
+    });
+    assert.equal(raw.status, 404);
+    assertNew("ApiError", await raw.json());
+  }),
+);
+
+test("every request the proxy forwarded validates against the new SDK's request types", T, () =>
+  stack.guard(async () => auditUpstream(await stack.allRequests())),
+);
