@@ -1,11 +1,14 @@
 // Package translate holds the pure legacy (2025-04-21) ⇄ new (2026-02-09)
 // transforms for the Extend workflow-run endpoints. Everything here works on
 // []byte with gjson/sjson: no net/http, no logging, no I/O.
+//
+// The rules are those of mapping.md; Changes lists them as data. Requests
+// migrate forward (request.go, batch.go), responses backward (run.go,
+// processor.go, output.go, config.go, steps.go, list.go), errors in errors.go.
 package translate
 
 import (
 	"errors"
-	"net/url"
 	"time"
 )
 
@@ -55,59 +58,24 @@ type Report struct {
 	Synthesized []string // legacy fields whose value the proxy had to invent (e.g. initialRunAt)
 }
 
+// unmapped records a dropped field; safe on a nil *Report.
+func (r *Report) unmapped(path string) {
+	if r != nil {
+		r.Unmapped = append(r.Unmapped, path)
+	}
+}
+
+// synthesized records an invented field; safe on a nil *Report.
+func (r *Report) synthesized(path string) {
+	if r != nil {
+		r.Synthesized = append(r.Synthesized, path)
+	}
+}
+
 // RunContext carries per-request facts the response transforms need.
 type RunContext struct {
 	Name       *string   // update: the name the client sent, echoed as legacy name
 	ReceivedAt time.Time // create: when the proxy received the legacy request (initialRunAt fallback)
 	Now        time.Time // last-resort initialRunAt fallback; zero means time.Now()
 	Report     *Report
-}
-
-// CreateRequests turns a legacy create body into one new create body per input
-// (files first, then rawTexts, in order). It validates everything first.
-func CreateRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
-	return nil, errors.New("not implemented")
-}
-
-// BatchRequest turns a legacy batch body into a new batch body.
-func BatchRequest(legacy []byte, o Options, rep *Report) ([]byte, error) {
-	return nil, errors.New("not implemented")
-}
-
-// UpdateRequest validates a legacy update body and returns the new body and the name sent, if any.
-func UpdateRequest(legacy []byte, rep *Report) (body []byte, name *string, err error) {
-	return nil, nil, errors.New("not implemented")
-}
-
-// ListQuery maps legacy list query parameters to new ones (same names; empty values dropped).
-func ListQuery(q url.Values) url.Values { return q }
-
-// CreateResponse builds {success, workflowRuns} from the new runs, in order.
-func CreateResponse(newRuns [][]byte, rc RunContext, o Options) ([]byte, error) {
-	return nil, errors.New("not implemented")
-}
-
-// RunResponse builds {success, workflowRun} for get, update and cancel.
-func RunResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
-	return nil, errors.New("not implemented")
-}
-
-// ListResponse builds {success, workflowRuns, nextPageToken?} from a new list.
-func ListResponse(newList []byte, o Options, rep *Report) ([]byte, error) {
-	return nil, errors.New("not implemented")
-}
-
-// DeleteResponse builds {success, workflowRunId, message} from a new {id}.
-func DeleteResponse(newDelete []byte) ([]byte, error) { return nil, errors.New("not implemented") }
-
-// BatchResponse builds {success, batchId} from a new {batchId}.
-func BatchResponse(newBatch []byte) ([]byte, error) { return nil, errors.New("not implemented") }
-
-// ErrorBody turns an upstream error body (any content type) into the legacy {success:false, error[, code]}.
-func ErrorBody(status int, contentType string, body []byte) []byte { return LegacyError("upstream error") }
-
-// LegacyError renders {success:false, error:msg}.
-func LegacyError(msg string) []byte {
-	b, _ := sjsonSetError(msg)
-	return b
 }

@@ -1,0 +1,198 @@
+package translate
+
+import (
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// obj appends one JSON object to a byte slice. Outputs are built in a single
+// pass this way (raw segments copied from the input) instead of through
+// repeated sjson edits, each of which would copy the whole document.
+type obj struct {
+	b     []byte
+	first bool
+}
+
+// openObj starts an object at the end of b.
+func openObj(b []byte) obj { return obj{b: append(b, '{'), first: true} }
+
+// close ends the object and returns the grown buffer.
+func (o *obj) close() []byte { return append(o.b, '}') }
+
+// key writes the separator and the quoted key.
+func (o *obj) key(k string) {
+	if !o.first {
+		o.b = append(o.b, ',')
+	}
+	o.first = false
+	o.b = appendString(o.b, k)
+	o.b = append(o.b, ':')
+}
+
+// raw writes a key with an already-encoded JSON value.
+func (o *obj) raw(k, v string) {
+	o.key(k)
+	o.b = append(o.b, v...)
+}
+
+// rawb writes a key with an already-encoded JSON value held in bytes.
+func (o *obj) rawb(k string, v []byte) {
+	o.key(k)
+	o.b = append(o.b, v...)
+}
+
+// str writes a key with a string value.
+func (o *obj) str(k, v string) {
+	o.key(k)
+	o.b = appendString(o.b, v)
+}
+
+// boolean writes a key with a boolean value.
+func (o *obj) boolean(k string, v bool) {
+	if v {
+		o.raw(k, "true")
+	} else {
+		o.raw(k, "false")
+	}
+}
+
+// optStr copies r when it is a JSON string; null, missing or another type
+// leaves the key out (mapping §0 rule 1: never emit null).
+func (o *obj) optStr(k string, r gjson.Result) {
+	if r.Type == gjson.String {
+		o.raw(k, r.Raw)
+	}
+}
+
+// reqStr copies r when it is a string and writes "" otherwise, for legacy
+// fields that are required strings.
+func (o *obj) reqStr(k string, r gjson.Result) {
+	if r.Type == gjson.String {
+		o.raw(k, r.Raw)
+		return
+	}
+	o.str(k, "")
+}
+
+// optNum copies r when it is a number.
+func (o *obj) optNum(k string, r gjson.Result) {
+	if r.Type == gjson.Number {
+		o.raw(k, r.Raw)
+	}
+}
+
+// optBool copies r when it is a boolean.
+func (o *obj) optBool(k string, r gjson.Result) {
+	if r.IsBool() {
+		o.raw(k, r.Raw)
+	}
+}
+
+// optObj copies r when it is an object.
+func (o *obj) optObj(k string, r gjson.Result) {
+	if r.IsObject() {
+		o.raw(k, r.Raw)
+	}
+}
+
+// optArr copies r when it is an array.
+func (o *obj) optArr(k string, r gjson.Result) {
+	if r.IsArray() {
+		o.raw(k, r.Raw)
+	}
+}
+
+// optAny copies r when it is present and not null.
+func (o *obj) optAny(k string, r gjson.Result) {
+	if r.Exists() && r.Type != gjson.Null {
+		o.raw(k, r.Raw)
+	}
+}
+
+// optEnum copies r when it is a string in the closed legacy enum; other
+// values are dropped because the legacy field is optional (mapping §1.2).
+func (o *obj) optEnum(k string, r gjson.Result, allowed ...string) {
+	if r.Type != gjson.String {
+		return
+	}
+	s := r.String()
+	for _, a := range allowed {
+		if s == a {
+			o.raw(k, r.Raw)
+			return
+		}
+	}
+}
+
+// reqBool writes r as a boolean, false when it is not one.
+func (o *obj) reqBool(k string, r gjson.Result) {
+	o.boolean(k, r.Type == gjson.True)
+}
+
+// appendArray writes the elements of arr through fn, skipping elements for
+// which fn reports false (fn must then leave b unchanged).
+func appendArray(b []byte, arr gjson.Result, fn func(b []byte, v gjson.Result) ([]byte, bool)) []byte {
+	b = append(b, '[')
+	n := 0
+	arr.ForEach(func(_, v gjson.Result) bool {
+		mark := len(b)
+		if n > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		b, ok = fn(b, v)
+		if !ok {
+			b = b[:mark]
+			return true
+		}
+		n++
+		return true
+	})
+	return append(b, ']')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD so
+// the output is always valid JSON, whatever bytes the input carried.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,120 @@
+package translate
+
+import "github.com/tidwall/gjson"
+
+// providedOutput converts a legacy ProvidedProcessorOutput (an untagged union,
+// L§4.11) to the new one. The shapes are tested in the order of mapping
+// §3.1.3: splitter, classifier, JSON extraction, fields-array extraction.
+func providedOutput(out gjson.Result, path string, rep *Report) ([]byte, error) {
+	if !out.IsObject() {
+		return nil, reqErr(path, "is required and must be an object")
+	}
+	switch {
+	case out.Get("splits").IsArray():
+		return providedSplits(out, path, rep)
+	case out.Get("id").Type == gjson.String && out.Get("type").Type == gjson.String:
+		return providedClassifier(out, path, rep), nil
+	case isProvidedJSON(out):
+		return append(append([]byte(`{"value":`), out.Get("value").Raw...), '}'), nil
+	default:
+		return providedFieldsArray(out, path, rep)
+	}
+}
+
+// isProvidedJSON reports the ProvidedJsonOutput shape: exactly one key, value, holding an object.
+func isProvidedJSON(out gjson.Result) bool {
+	n, ok := 0, false
+	out.ForEach(func(k, v gjson.Result) bool {
+		n++
+		ok = k.String() == "value" && v.IsObject()
+		return n < 2
+	})
+	return n == 1 && ok
+}
+
+// dropExcept records every key of r outside keep as unmapped (lossy drops).
+func dropExcept(r gjson.Result, path string, rep *Report, keep ...string) {
+	if rep == nil {
+		return
+	}
+	r.ForEach(func(k, _ gjson.Result) bool {
+		name := k.String()
+		for _, kp := range keep {
+			if name == kp {
+				return true
+			}
+		}
+		rep.unmapped(join(path, name))
+		return true
+	})
+}
+
+// providedClassifier keeps {id, type}; confidence is dropped ([lossy]).
+func providedClassifier(out gjson.Result, path string, rep *Report) []byte {
+	dropExcept(out, path, rep, "id", "type")
+	w := openObj(nil)
+	w.raw("id", out.Get("id").Raw)
+	w.raw("type", out.Get("type").Raw)
+	return w.close()
+}
+
+// providedSplits keeps {classificationId, type, startPage, endPage} per
+// split; id, observation and identifier are dropped ([lossy]).
+func providedSplits(out gjson.Result, path string, rep *Report) ([]byte, error) {
+	dropExcept(out, path, rep, "splits")
+	w := openObj(nil)
+	w.key("splits")
+	w.b = append(w.b, '[')
+	for k, s := range out.Get("splits").Array() {
+		sp := index(join(path, "splits"), k)
+		if !s.IsObject() {
+			return nil, reqErr(sp, "must be an object")
+		}
+		keys := []string{"classificationId", "type", "startPage", "endPage"}
+		kinds := []kind{kString, kString, kNumber, kNumber}
+		for i, key := range keys {
+			if !kinds[i].matches(s.Get(key)) {
+				return nil, reqErr(join(sp, key), "is required and must be "+kindNames[kinds[i]])
+			}
+		}
+		dropExcept(s, sp, rep, keys...)
+		if k > 0 {
+			w.b = append(w.b, ',')
+		}
+		sw := openObj(w.b)
+		for _, key := range keys {
+			sw.raw(key, s.Get(key).Raw)
+		}
+		w.b = sw.close()
+	}
+	w.b = append(w.b, ']')
+	return w.close(), nil
+}
+
+// providedFieldsArray turns {fieldId: {id, value?, type?, confidence?, page?}}
+// into {value: {fieldId: value}}. type, confidence and page are dropped
+// ([lossy]). [silent] An entry without value becomes null, because the new
+// API wants every schema property present.
+func providedFieldsArray(out gjson.Result, path string, rep *Report) ([]byte, error) {
+	w := openObj([]byte(`{"value":`))
+	var err error
+	out.ForEach(func(k, v gjson.Result) bool {
+		fp := join(path, k.String())
+		if !v.IsObject() || v.Get("id").Type != gjson.String {
+			err = reqErr(path, "matches none of the legacy output shapes (splitter, classifier, {value}, fields array)")
+			return false
+		}
+		dropExcept(v, fp, rep, "id", "value")
+		w.key(k.String())
+		if val := v.Get("value"); val.Exists() {
+			w.b = append(w.b, val.Raw...)
+		} else {
+			w.b = append(w.b, "null"...)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(w.close(), '}'), nil
+}

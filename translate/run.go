@@ -1,0 +1,245 @@
+package translate
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// parseResponse checks an upstream body once at the edge (gjson does not validate).
+func parseResponse(body []byte) (gjson.Result, error) {
+	if !gjson.ValidBytes(body) {
+		return gjson.Result{}, fmt.Errorf("%w: body is not valid JSON", ErrInvalidResponse)
+	}
+	root := gjson.ParseBytes(body)
+	if !root.IsObject() {
+		return gjson.Result{}, fmt.Errorf("%w: body is not a JSON object", ErrInvalidResponse)
+	}
+	return root, nil
+}
+
+// pick reads several keys of an object in one pass; the first occurrence of a
+// key wins, as with gjson.Get. Missing keys stay as the zero Result.
+func pick(r gjson.Result, keys []string) []gjson.Result {
+	out := make([]gjson.Result, len(keys))
+	seen := make([]bool, len(keys))
+	r.ForEach(func(k, v gjson.Result) bool {
+		name := k.Str
+		for i, key := range keys {
+			if !seen[i] && key == name {
+				out[i], seen[i] = v, true
+				break
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// RunResponse builds {success, workflowRun} for get, update and cancel.
+func RunResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
+	run, err := parseResponse(newRun)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(newRun)/2+256)
+	b = append(b, `{"success":true,"workflowRun":`...)
+	b, err = appendLegacyRun(b, run, rc, o)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// CreateResponse builds {success, workflowRuns} from the new runs, in order.
+func CreateResponse(newRuns [][]byte, rc RunContext, o Options) ([]byte, error) {
+	b := append(make([]byte, 0, 1024*len(newRuns)+64), `{"success":true,"workflowRuns":[`...)
+	for i, raw := range newRuns {
+		run, err := parseResponse(raw)
+		if err == nil {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b, err = appendLegacyRun(b, run, rc, o)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("workflow run %d: %w", i, err)
+		}
+	}
+	return append(b, "]}"...), nil
+}
+
+// Indexes into runKeys.
+const (
+	rObject = iota
+	rID
+	rDashboardURL
+	rStatus
+	rMetadata
+	rBatchID
+	rFiles
+	rFailureReason
+	rFailureMessage
+	rInitialRunAt
+	rReviewedByUser
+	rReviewed
+	rRejectionNote
+	rReviewedAt
+	rStartTime
+	rEndTime
+	rStepRuns
+	rWorkflow
+	rWorkflowVersion
+	rUsage
+)
+
+var runKeys = []string{"object", "id", "dashboardUrl", "status", "metadata", "batchId", "files",
+	"failureReason", "failureMessage", "initialRunAt", "reviewedByUser", "reviewed", "rejectionNote",
+	"reviewedAt", "startTime", "endTime", "stepRuns", "workflow", "workflowVersion", "usage"}
+
+// checkRunShape rejects bodies that are not a WorkflowRun at all; anything
+// finer is tolerated field by field so one odd value does not fail a run.
+func checkRunShape(f []gjson.Result) error {
+	if f[rID].Type != gjson.String {
+		return fmt.Errorf("%w: workflow run id is missing or not a string", ErrInvalidResponse)
+	}
+	if f[rStatus].Type != gjson.String {
+		return fmt.Errorf("%w: workflow run status is missing or not a string", ErrInvalidResponse)
+	}
+	for _, i := range []int{rFiles, rStepRuns} {
+		if !absent(f[i]) && !f[i].IsArray() {
+			return fmt.Errorf("%w: workflow run %s is not an array", ErrInvalidResponse, runKeys[i])
+		}
+	}
+	return nil
+}
+
+// appendLegacyRun writes legacyRun(newRun) (mapping §4.1), keys in table order.
+func appendLegacyRun(b []byte, run gjson.Result, rc RunContext, o Options) ([]byte, error) {
+	f := pick(run, runKeys)
+	if err := checkRunShape(f); err != nil {
+		return nil, err
+	}
+	st := newState(o, rc.Report)
+	w := openObj(b)
+	w.str("object", "workflow_run")
+	w.raw("id", f[rID].Raw)
+	writeRunName(&w, f[rFiles], rc.Name)
+	w.reqStr("url", f[rDashboardURL])
+	w.raw("status", f[rStatus].Raw)
+	if f[rMetadata].IsObject() {
+		w.raw("metadata", f[rMetadata].Raw)
+	} else {
+		w.raw("metadata", "{}")
+	}
+	w.optStr("batchId", f[rBatchID])
+	w.key("files")
+	w.b = appendArray(w.b, f[rFiles], appendLegacyFile)
+	w.optStr("failureReason", f[rFailureReason])
+	w.optStr("failureMessage", f[rFailureMessage])
+	w.str("initialRunAt", initialRunAt(f, rc))
+	w.optStr("reviewedBy", f[rReviewedByUser])
+	w.reqBool("reviewed", f[rReviewed])
+	w.optStr("rejectionNote", f[rRejectionNote])
+	w.optStr("reviewedAt", f[rReviewedAt])
+	w.optStr("startTime", f[rStartTime])
+	w.optStr("endTime", f[rEndTime])
+	w.key("outputs")
+	w.b = st.appendOutputs(w.b, f[rStepRuns])
+	w.key("stepRuns")
+	w.b = st.appendLegacySteps(w.b, f[rStepRuns])
+	w.key("workflow")
+	wf := openObj(w.b)
+	wf.str("object", "workflow")
+	wf.reqStr("id", f[rWorkflow].Get("id"))
+	wf.reqStr("version", f[rWorkflowVersion].Get("version"))
+	wf.reqStr("name", f[rWorkflow].Get("name"))
+	w.b = wf.close()
+	writeCredits(&w, f[rUsage])
+	return w.close(), nil
+}
+
+// writeRunName writes the legacy name: the update request's name when one was
+// sent, else files[0].name, else "" ([lossy]: the new run has no name).
+func writeRunName(w *obj, files gjson.Result, name *string) {
+	if name != nil {
+		w.str("name", *name)
+		return
+	}
+	w.reqStr("name", files.Get("0.name"))
+}
+
+// writeCredits writes usage {credits} when the new usage carries a number;
+// totalCredits and breakdown have no legacy counterpart (mapping §4.4).
+func writeCredits(w *obj, usage gjson.Result) {
+	if c := usage.Get("credits"); usage.IsObject() && c.Type == gjson.Number {
+		w.key("usage")
+		w.b = append(append(append(w.b, `{"credits":`...), c.Raw...), '}')
+	}
+}
+
+// legacyTimeLayout is RFC 3339 with milliseconds and a Z suffix, as the API prints times.
+const legacyTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// initialRunAt fills the legacy-required initialRunAt ([lossy]): the new value
+// when set, else startTime, else the proxy's receive time (create), else
+// files[0].createdAt (stable across calls), else now.
+func initialRunAt(f []gjson.Result, rc RunContext) string {
+	if v := f[rInitialRunAt]; v.Type == gjson.String && v.Str != "" {
+		return v.Str
+	}
+	rc.Report.synthesized("initialRunAt")
+	if v := f[rStartTime]; v.Type == gjson.String && v.Str != "" {
+		return v.Str
+	}
+	if !rc.ReceivedAt.IsZero() {
+		return rc.ReceivedAt.UTC().Format(legacyTimeLayout)
+	}
+	if v := f[rFiles].Get("0.createdAt"); v.Type == gjson.String && v.Str != "" {
+		return v.Str
+	}
+	now := rc.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return now.UTC().Format(legacyTimeLayout)
+}
+
+// state carries per-call options through the response transforms.
+type state struct {
+	o       Options
+	rep     *Report
+	reverse map[string]string // new processor id → legacy alias
+}
+
+func newState(o Options, rep *Report) *state {
+	st := &state{o: o, rep: rep}
+	if len(o.ProcessorAliases) > 0 {
+		st.reverse = make(map[string]string, len(o.ProcessorAliases))
+		for legacy, id := range o.ProcessorAliases {
+			// Deterministic when two legacy ids alias one new id: the smaller wins.
+			if prev, ok := st.reverse[id]; !ok || legacy < prev {
+				st.reverse[id] = legacy
+			}
+		}
+	}
+	return st
+}
+
+// processorID applies the inverse alias table to a new processor id.
+func (st *state) processorID(w *obj, key string, id gjson.Result) {
+	if id.Type != gjson.String {
+		w.str(key, "")
+		return
+	}
+	if legacy, ok := st.reverse[id.Str]; ok {
+		w.str(key, legacy)
+		return
+	}
+	w.raw(key, id.Raw)
+}
+
+// itoa keeps strconv out of hot paths' call sites.
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,91 @@
+package translate
+
+import "github.com/tidwall/gjson"
+
+// legacyRuleFailureReasons is the closed legacy enum of rule failure reasons.
+var legacyRuleFailureReasons = []string{"RULE_FAILED", "PARSE_ERROR", "VALUE_ERROR"}
+
+// appendLegacySteps writes legacy stepRuns[]: only RULE_VALIDATION and
+// EXTERNAL_DATA_VALIDATION step runs, which legacy kept apart from outputs
+// (mapping §4.6). workflowRunId and files are dropped.
+func (st *state) appendLegacySteps(b []byte, stepRuns gjson.Result) []byte {
+	return appendArray(b, stepRuns, func(b []byte, sr gjson.Result) ([]byte, bool) {
+		kind := stepKind(sr)
+		if !isValidationKind(kind) || !sr.IsObject() {
+			return b, false
+		}
+		w := openObj(b)
+		w.str("object", "workflow_step_run")
+		w.reqStr("id", sr.Get("id"))
+		status := sr.Get("status")
+		if status.Str == "WAITING" {
+			w.str("status", "PENDING") // legacy has no WAITING; both mean "not executing yet"
+		} else {
+			w.reqStr("status", status)
+		}
+		w.key("step")
+		step := sr.Get("step")
+		sw := openObj(w.b)
+		sw.str("object", "workflow_step")
+		sw.reqStr("id", step.Get("id"))
+		sw.reqStr("name", step.Get("name"))
+		sw.str("type", kind)
+		w.b = sw.close()
+		st.writeStepOutput(&w, sr.Get("result"), kind)
+		return w.close(), true
+	})
+}
+
+// writeStepOutput writes output when result is set: the rules without
+// allPassed, or the external endpoint's JSON body without its HTTP status.
+func (st *state) writeStepOutput(w *obj, result gjson.Result, kind string) {
+	if !result.IsObject() {
+		return
+	}
+	if kind == "EXTERNAL_DATA_VALIDATION" {
+		w.optAny("output", result.Get("response.data"))
+		return
+	}
+	w.key("output")
+	ow := openObj(w.b)
+	if rules := result.Get("rules"); rules.IsArray() {
+		ow.key("rules")
+		ow.b = appendArray(ow.b, rules, st.appendRule)
+	}
+	w.b = ow.close()
+}
+
+// appendRule writes one rule; validArray booleans become "true"/"false" to
+// match the declared legacy string[] unless ValidArrayAsBooleans ([silent]).
+func (st *state) appendRule(b []byte, r gjson.Result) ([]byte, bool) {
+	if !r.IsObject() {
+		return b, false
+	}
+	w := openObj(b)
+	w.reqStr("name", r.Get("name"))
+	w.reqBool("valid", r.Get("valid"))
+	if va := r.Get("validArray"); va.IsArray() {
+		w.key("validArray")
+		w.b = appendArray(w.b, va, st.appendValidItem)
+	}
+	w.optEnum("failureReason", r.Get("failureReason"), legacyRuleFailureReasons...)
+	w.optStr("error", r.Get("error"))
+	return w.close(), true
+}
+
+// appendValidItem converts one validArray element; strings pass unchanged,
+// anything else that is not a boolean is dropped.
+func (st *state) appendValidItem(b []byte, v gjson.Result) ([]byte, bool) {
+	switch {
+	case v.Type == gjson.String:
+		return append(b, v.Raw...), true
+	case !v.IsBool():
+		return b, false
+	case st.o.ValidArrayAsBooleans:
+		return append(b, v.Raw...), true
+	case v.Type == gjson.True:
+		return append(b, `"true"`...), true
+	default:
+		return append(b, `"false"`...), true
+	}
+}

@@ -1,0 +1,176 @@
+package translate
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/tidwall/gjson"
+)
+
+// reqErr builds the 400 error for field (a JSON path; "" for the whole body).
+func reqErr(field, msg string) *RequestError {
+	if field != "" {
+		msg = field + " " + msg
+	}
+	return &RequestError{Field: field, Message: msg}
+}
+
+// parseRequest checks a legacy body once at the edge: gjson does not
+// validate, so everything after this may assume well-formed JSON.
+func parseRequest(body []byte) (gjson.Result, error) {
+	if !gjson.ValidBytes(body) {
+		return gjson.Result{}, reqErr("", "request body is not valid JSON")
+	}
+	root := gjson.ParseBytes(body)
+	if !root.IsObject() {
+		return gjson.Result{}, reqErr("", "request body must be a JSON object")
+	}
+	return root, nil
+}
+
+// join appends a key to a JSON path.
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+// index appends an array index to a JSON path.
+func index(prefix string, i int) string {
+	return prefix + "[" + strconv.Itoa(i) + "]"
+}
+
+// absent reports whether an optional field should be treated as not sent.
+// [silent] null counts as absent: the legacy SDK drops undefined values, so a
+// null can only come from hand-written clients, which mean "not set".
+func absent(r gjson.Result) bool { return !r.Exists() || r.Type == gjson.Null }
+
+// kind checks, by JSON type, that an optional field has the declared type.
+type kind int
+
+const (
+	kString kind = iota
+	kNumber
+	kObject
+	kArray
+)
+
+var kindNames = [...]string{"a string", "a number", "an object", "an array"}
+
+func (k kind) matches(r gjson.Result) bool {
+	switch k {
+	case kString:
+		return r.Type == gjson.String
+	case kNumber:
+		return r.Type == gjson.Number
+	case kObject:
+		return r.IsObject()
+	default:
+		return r.IsArray()
+	}
+}
+
+// checkKind returns a 400 when an optional field is present with the wrong type.
+func checkKind(r gjson.Result, path string, k kind) error {
+	if absent(r) || k.matches(r) {
+		return nil
+	}
+	return reqErr(path, "must be "+kindNames[k])
+}
+
+// checkKinds applies checkKind to several keys of one object.
+func checkKinds(parent gjson.Result, prefix string, keys []string, kinds []kind) error {
+	for i, key := range keys {
+		if err := checkKind(parent.Get(key), join(prefix, key), kinds[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkUnknown reports (or, with RejectUnknownFields, refuses) keys of an
+// object that the legacy type does not declare. Key names may contain any
+// character, so they are compared as strings and never used as gjson paths.
+func checkUnknown(r gjson.Result, prefix string, known []string, o Options, rep *Report) error {
+	var err error
+	r.ForEach(func(k, _ gjson.Result) bool {
+		name := k.String()
+		for _, kn := range known {
+			if name == kn {
+				return true
+			}
+		}
+		path := join(prefix, name)
+		if o.RejectUnknownFields {
+			err = reqErr(path, "is not a known field of this legacy request")
+			return false
+		}
+		rep.unmapped(path)
+		return true
+	})
+	return err
+}
+
+// workflowSegment validates workflowId and version and returns the new
+// `"workflow":{…}` member shared by create and batch.
+func workflowSegment(root gjson.Result) ([]byte, error) {
+	id := root.Get("workflowId")
+	if absent(id) {
+		return nil, reqErr("workflowId", "is required")
+	}
+	if id.Type != gjson.String {
+		return nil, reqErr("workflowId", "must be a string")
+	}
+	if id.Str == "" {
+		return nil, reqErr("workflowId", "must not be empty")
+	}
+	ver := root.Get("version")
+	if err := checkKind(ver, "version", kString); err != nil {
+		return nil, err
+	}
+	b := []byte(`"workflow":`)
+	w := openObj(b)
+	w.raw("id", id.Raw)
+	// [silent] "latest" means what a missing version means (mapping §3.1.2).
+	if ver.Type == gjson.String && ver.Str != "" && ver.Str != "latest" {
+		w.raw("version", ver.Raw)
+	}
+	return w.close(), nil
+}
+
+// fileSegment maps a legacy {fileUrl?, fileId?, fileName?} to a new file
+// input: the id wins ([silent]), FileFromId has no name ([lossy]).
+func fileSegment(f gjson.Result, path string, known []string, o Options, rep *Report) ([]byte, error) {
+	if !f.IsObject() {
+		return nil, reqErr(path, "must be an object")
+	}
+	if err := checkUnknown(f, path, known, o, rep); err != nil {
+		return nil, err
+	}
+	keys := []string{"fileId", "fileUrl", "fileName"}
+	if err := checkKinds(f, path, keys, []kind{kString, kString, kString}); err != nil {
+		return nil, err
+	}
+	id, url, name := f.Get("fileId"), f.Get("fileUrl"), f.Get("fileName")
+	w := openObj(nil)
+	switch {
+	case id.Type == gjson.String && id.Str != "":
+		w.raw("id", id.Raw)
+		if url.Type == gjson.String {
+			rep.unmapped(join(path, "fileUrl"))
+		}
+		if name.Type == gjson.String {
+			rep.unmapped(join(path, "fileName"))
+		}
+	case url.Type == gjson.String && url.Str != "":
+		w.raw("url", url.Raw)
+		w.optStr("name", name)
+	default:
+		return nil, reqErr(path, "must have fileUrl or fileId")
+	}
+	return w.close(), nil
+}
+
+// trimSpace avoids treating a whitespace-only body as malformed JSON.
+func trimSpace(b []byte) []byte { return bytes.TrimSpace(b) }
