@@ -1,14 +1,95 @@
+// Command extend-compat-proxy serves legacy (2025-04-21) Extend workflow-run
+// clients through the 2026-02-09 API.
 package main
 
 import (
-	_ "github.com/fsnotify/fsnotify"
-	_ "github.com/gorilla/mux"
-	_ "github.com/prometheus/client_golang/prometheus"
-	_ "github.com/tidwall/gjson"
-	_ "github.com/tidwall/sjson"
-	_ "go.uber.org/goleak"
-	_ "go.uber.org/zap"
-	_ "go.yaml.in/yaml/v3"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/config"
+	"github.com/extend-compat-proxy/extend-compat-proxy/server"
 )
 
-func main() {}
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "extend-compat-proxy:", err)
+		}
+		stop()
+		os.Exit(exitCode(err))
+	}
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 1
+}
+
+// run parses flags and environment, loads and validates the configuration,
+// then serves until ctx is cancelled (SIGTERM/SIGINT) and drains.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, check, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if check {
+		fmt.Fprintln(stdout, "configuration OK")
+		return nil
+	}
+	log, err := newLogger(cfg.Log, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	srv, err := server.Open(cfg, log)
+	if err != nil {
+		return err
+	}
+	log.Info("ready", zap.String("listen", srv.Addr("proxy")), zap.String("admin", srv.Addr("admin")),
+		zap.String("upstream", cfg.Upstream), zap.String("sim", srv.Addr("sim")))
+	<-ctx.Done()
+	log.Info("shutting down", zap.Duration("drain_delay", cfg.Timeouts.DrainDelay.Std()),
+		zap.Duration("deadline", cfg.Timeouts.Shutdown.Std()))
+	srv.Proxy.SetDraining(true)
+	time.Sleep(cfg.Timeouts.DrainDelay.Std())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Timeouts.Shutdown.Std())
+	defer cancel()
+	if err := srv.Close(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// newLogger builds a zap logger: JSON for production, console for development.
+func newLogger(l config.Log, w io.Writer) (*zap.Logger, error) {
+	lvl, err := zapcore.ParseLevel(l.Level)
+	if err != nil {
+		return nil, err
+	}
+	encCfg := zap.NewProductionEncoderConfig()
+	encCfg.TimeKey = "ts"
+	encCfg.EncodeTime = zapcore.ISO8601TimeEncoder
+	var enc zapcore.Encoder
+	if l.Format == "console" {
+		encCfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		enc = zapcore.NewConsoleEncoder(encCfg)
+	} else {
+		enc = zapcore.NewJSONEncoder(encCfg)
+	}
+	return zap.New(zapcore.NewCore(enc, zapcore.Lock(zapcore.AddSync(w)), lvl)), nil
+}

@@ -1,0 +1,258 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/tidwall/gjson"
+	"go.uber.org/zap"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+)
+
+// createResult is the outcome of one fanned-out upstream create.
+type createResult struct {
+	body    []byte // the new WorkflowRun on success
+	runID   string // set whenever a run is known to exist
+	err     error  // set on failure
+	unknown bool   // the request may have created a run we cannot see
+	skipped bool   // never sent because an earlier input failed
+}
+
+// create serves legacy POST /workflow_runs: validate everything locally, fan
+// out one upstream create per input (bounded), answer in input order, and on
+// any failure roll back every run already created (mapping §3.1.4–§3.1.5).
+func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
+	received := p.opt.Now()
+	raw, err := readBody(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	rep := &translate.Report{}
+	defer p.noteReport(r, rep)
+	reqs, err := translate.CreateRequests(raw, p.opt.Translate, rep)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	st := stateFrom(r.Context())
+	st.fanout = len(reqs)
+	p.metrics.fanoutSize.Observe(float64(len(reqs)))
+	ctx, cancel := p.deadline(r)
+	defer cancel()
+	results := p.fanOut(ctx, r, reqs)
+	runs, failErr := collect(ctx, results)
+	var body []byte
+	if failErr == nil {
+		rc := p.runContext(r, rep)
+		rc.ReceivedAt = received
+		body, failErr = translate.CreateResponse(runs, rc, p.opt.Translate)
+	}
+	if failErr != nil {
+		p.fail(w, r, p.rollback(ctx, r, results, failErr))
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// fanOut runs the creates with at most FanOutConcurrency in flight. After the
+// first failure (or the client leaving) no new create starts; creates already
+// sent are allowed to finish, detached from the client, so that every run that
+// exists is known and can be rolled back.
+func (p *Proxy) fanOut(ctx context.Context, r *http.Request, reqs [][]byte) []createResult {
+	results := make([]createResult, len(reqs))
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opt.RequestTimeout)
+	defer cancel()
+	sem := make(chan struct{}, p.opt.FanOutConcurrency)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed bool
+	)
+	for i, body := range reqs {
+		sem <- struct{}{}
+		mu.Lock()
+		stop := failed || ctx.Err() != nil
+		mu.Unlock()
+		if stop {
+			<-sem
+			results[i].skipped = true
+			continue
+		}
+		wg.Add(1)
+		go func(i int, body []byte) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res := p.createOne(sendCtx, r, body)
+			results[i] = res
+			if res.err != nil {
+				mu.Lock()
+				failed = true
+				mu.Unlock()
+			}
+		}(i, body)
+	}
+	wg.Wait()
+	return results
+}
+
+func (p *Proxy) createOne(ctx context.Context, r *http.Request, body []byte) createResult {
+	resp, err := p.up.do(ctx, call{op: routeCreate, method: http.MethodPost, path: "/workflow_runs", body: body, header: r.Header})
+	if err != nil {
+		var ue *upstreamErr
+		return createResult{err: err, unknown: errors.As(err, &ue) && ue.sent}
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		return createResult{err: &upstreamStatus{resp: resp}}
+	}
+	id := gjson.GetBytes(resp.Body, "id")
+	if id.Type != gjson.String || id.String() == "" {
+		// A 2xx without a run id: a run may exist that we cannot name.
+		return createResult{err: fmt.Errorf("create answer without a run id: %w", translate.ErrInvalidResponse), unknown: true}
+	}
+	return createResult{body: resp.Body, runID: id.String()}
+}
+
+// collect returns the runs in input order, or the first failure in input order.
+func collect(ctx context.Context, results []createResult) ([][]byte, error) {
+	runs := make([][]byte, 0, len(results))
+	var skipped bool
+	for _, res := range results {
+		switch {
+		case res.err != nil:
+			return nil, res.err
+		case res.skipped:
+			skipped = true
+		default:
+			runs = append(runs, res.body)
+		}
+	}
+	if skipped {
+		// Only the client leaving or the request deadline skips inputs without an error.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, context.Canceled
+	}
+	return runs, nil
+}
+
+// rollback cancels and deletes every run created for this request and decides
+// the answer: the original error when nothing is left behind; otherwise a
+// non-retryable answer naming what is left, so the legacy client's automatic
+// retries cannot create duplicates.
+func (p *Proxy) rollback(ctx context.Context, r *http.Request, results []createResult, cause error) error {
+	var created []string
+	var unknown []string
+	for i, res := range results {
+		if res.runID != "" {
+			created = append(created, res.runID)
+		}
+		if res.unknown {
+			unknown = append(unknown, fmt.Sprintf("input %d", i))
+		}
+	}
+	left := p.compensate(ctx, r, created)
+	if len(left) == 0 && len(unknown) == 0 {
+		return cause
+	}
+	detail := describeLeftovers(left, unknown)
+	if retryableCause(ctx, cause) {
+		return &httpError{status: http.StatusConflict, cause: cause,
+			msg: "workflow run creation failed (" + causeMessage(ctx, p, cause) + ") and could not be fully rolled back; " +
+				"do not retry blindly: " + detail}
+	}
+	var us *upstreamStatus
+	if errors.As(cause, &us) {
+		us.suffix = " (" + detail + ")"
+	}
+	return cause
+}
+
+func describeLeftovers(left, unknown []string) string {
+	var parts []string
+	if len(left) > 0 {
+		parts = append(parts, "partially created runs: "+strings.Join(left, ", "))
+	}
+	if len(unknown) > 0 {
+		parts = append(parts, "outcome unknown for "+strings.Join(unknown, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// retryableCause reports whether the legacy SDK would retry the answer for cause (408, 429, 5xx).
+func retryableCause(ctx context.Context, cause error) bool {
+	var us *upstreamStatus
+	if errors.As(cause, &us) {
+		return retryableStatus(us.resp.Status)
+	}
+	var re *translate.RequestError
+	return !errors.As(cause, &re)
+}
+
+func causeMessage(ctx context.Context, p *Proxy, cause error) string {
+	_, body := p.errorAnswer(ctx, cause, http.Header{})
+	if msg := gjson.GetBytes(body, "error").String(); msg != "" {
+		return msg
+	}
+	return "request cancelled"
+}
+
+// compensate cancels then deletes each run (bounded concurrency, detached from
+// the client) and returns the ids it could not delete.
+func (p *Proxy) compensate(ctx context.Context, r *http.Request, ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opt.CompensationTimeout)
+	defer cancel()
+	left := make([]bool, len(ids))
+	sem := make(chan struct{}, p.opt.FanOutConcurrency)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, id string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			left[i] = !p.removeRun(cctx, r, id)
+		}(i, id)
+	}
+	wg.Wait()
+	var out []string
+	for i, l := range left {
+		if l {
+			out = append(out, ids[i])
+		}
+	}
+	return out
+}
+
+// removeRun cancels (failures tolerated: the run may have finished) and deletes one run.
+func (p *Proxy) removeRun(ctx context.Context, r *http.Request, id string) bool {
+	reqID := stateFrom(r.Context()).id
+	cresp, cerr := p.up.do(ctx, call{op: "compensate_cancel", method: http.MethodPost, path: runPath(id, "/cancel"), header: r.Header})
+	dresp, derr := p.up.do(ctx, call{op: "compensate_delete", method: http.MethodDelete, path: runPath(id, ""),
+		header: r.Header, idempotent: true})
+	ok := derr == nil && (dresp.Status/100 == 2 || dresp.Status == http.StatusNotFound)
+	outcome := "deleted"
+	if !ok {
+		outcome = "failed"
+	}
+	p.metrics.compensations.WithLabelValues(outcome).Inc()
+	p.log.Warn("compensation", zap.String("request_id", reqID), zap.String("run_id", id), zap.String("outcome", outcome),
+		zap.Int("cancel_status", statusOf(cresp)), zap.Error(cerr), zap.Int("delete_status", statusOf(dresp)), zap.NamedError("delete_error", derr))
+	return ok
+}
+
+func statusOf(r *upstreamResponse) int {
+	if r == nil {
+		return 0
+	}
+	return r.Status
+}

@@ -1,0 +1,112 @@
+package proxy
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+)
+
+// Metrics are the proxy's Prometheus collectors (namespace extend_compat).
+type Metrics struct {
+	requests            *prometheus.CounterVec
+	requestDuration     *prometheus.HistogramVec
+	upstreamDuration    *prometheus.HistogramVec
+	inFlight            prometheus.Gauge
+	fanoutSize          prometheus.Histogram
+	translationFailures *prometheus.CounterVec
+	unmapped            *prometheus.CounterVec
+	synthesized         *prometheus.CounterVec
+	compensations       *prometheus.CounterVec
+}
+
+// NewMetrics creates the collectors and registers them with reg (nil: not registered).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	const ns = "extend_compat"
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "requests_total",
+			Help: "Client requests by route, status code and mode (translated, passthrough, local)."}, []string{"route", "code", "mode"}),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "request_duration_seconds",
+			Help: "Client request duration in seconds.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}, []string{"route", "mode"}),
+		upstreamDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: ns, Name: "upstream_request_duration_seconds",
+			Help: "Upstream call duration in seconds by operation and status code.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}, []string{"operation", "code"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "in_flight_requests",
+			Help: "Client requests being served."}),
+		fanoutSize: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "fanout_size",
+			Help: "Upstream creates per legacy create request.", Buckets: []float64{1, 2, 3, 5, 10, 20, 30, 50, 100}}),
+		translationFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "translation_failures_total",
+			Help: "Upstream answers the proxy could not translate, by route."}, []string{"route"}),
+		unmapped: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "unmapped_fields_total",
+			Help: "Fields dropped because they have no counterpart, by route and JSON path."}, []string{"route", "field"}),
+		synthesized: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "synthesized_fields_total",
+			Help: "Legacy fields whose value the proxy had to synthesize, by route and field."}, []string{"route", "field"}),
+		compensations: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "compensations_total",
+			Help: "Runs rolled back after a failed fan-out, by outcome (deleted, failed)."}, []string{"outcome"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.requests, m.requestDuration, m.upstreamDuration, m.inFlight, m.fanoutSize,
+			m.translationFailures, m.unmapped, m.synthesized, m.compensations)
+	}
+	return m
+}
+
+func (m *Metrics) observeRequest(st *reqState, status int, d time.Duration) {
+	m.requests.WithLabelValues(st.route, strconv.Itoa(status), st.mode).Inc()
+	m.requestDuration.WithLabelValues(st.route, st.mode).Observe(d.Seconds())
+}
+
+func (m *Metrics) observeUpstream(op, code string, d time.Duration) {
+	m.upstreamDuration.WithLabelValues(op, code).Observe(d.Seconds())
+}
+
+// countReport counts unmapped and synthesized fields. Paths are normalised
+// (array indexes removed) to keep label cardinality bounded.
+func (m *Metrics) countReport(route string, rep *translate.Report) {
+	if rep == nil {
+		return
+	}
+	for _, f := range rep.Unmapped {
+		m.unmapped.WithLabelValues(route, normalisePath(f)).Inc()
+	}
+	for _, f := range rep.Synthesized {
+		m.synthesized.WithLabelValues(route, normalisePath(f)).Inc()
+	}
+}
+
+// normalisePath turns "files[3].fileName" or "files.3.fileName" into "files[].fileName"
+// and caps the length, so label values stay few.
+func normalisePath(p string) string {
+	out := make([]byte, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '[':
+			j := i + 1
+			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+				j++
+			}
+			if j < len(p) && p[j] == ']' {
+				out = append(out, '[', ']')
+				i = j
+				continue
+			}
+		case c >= '0' && c <= '9' && (i == 0 || p[i-1] == '.'):
+			j := i
+			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+				j++
+			}
+			if j == len(p) || p[j] == '.' {
+				out = append(out, '[', ']')
+				i = j - 1
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	if len(out) > 80 {
+		out = out[:80]
+	}
+	return string(out)
+}

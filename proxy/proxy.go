@@ -1,0 +1,132 @@
+// Package proxy is the HTTP side of extend-compat-proxy: it routes legacy
+// (2025-04-21) workflow-run requests through the pure transforms of package
+// translate to the 2026-02-09 upstream, passes everything else through, and
+// funnels every failure into one legacy-shaped error.
+package proxy
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+	"go.uber.org/zap"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+)
+
+// Options configure a Proxy. Zero values fall back to the documented defaults.
+type Options struct {
+	// Upstream is the 2026-02-09 API base URL (required). A path prefix is kept.
+	Upstream *url.URL
+	// Transport performs upstream calls; nil means NewTransport(TransportOptions{}).
+	Transport http.RoundTripper
+	// Logger receives access and event logs; nil means no logging.
+	Logger *zap.Logger
+	// Metrics receives Prometheus metrics; nil means a fresh, unregistered set.
+	Metrics *Metrics
+	// DefaultVersion applies to requests without x-extend-api-version; "" means 2025-04-21.
+	DefaultVersion string
+	// WorkspaceID is sent upstream as x-extend-workspace-id when the client sent none.
+	WorkspaceID string
+	// MaxBodyBytes caps client bodies (413 beyond); 0 means 10 MiB.
+	MaxBodyBytes int64
+	// MaxUpstreamBodyBytes caps upstream bodies (502 beyond); 0 means 64 MiB.
+	MaxUpstreamBodyBytes int64
+	// FanOutConcurrency bounds parallel upstream creates per legacy create; 0 means 8.
+	FanOutConcurrency int
+	// RequestTimeout bounds a whole translated request; 0 means 120s.
+	RequestTimeout time.Duration
+	// UpstreamTimeout bounds one upstream call; 0 means 60s.
+	UpstreamTimeout time.Duration
+	// CompensationTimeout bounds the rollback of a failed fan-out; 0 means 30s.
+	CompensationTimeout time.Duration
+	// Retry governs retries of safe upstream calls.
+	Retry RetryPolicy
+	// Translate carries the configurable mapping decisions.
+	Translate translate.Options
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Proxy is an http.Handler serving legacy and new clients.
+type Proxy struct {
+	opt      Options
+	log      *zap.Logger
+	metrics  *Metrics
+	router   *mux.Router
+	passthru *httputil.ReverseProxy
+	up       *upstream
+	draining atomic.Bool
+}
+
+// New builds a Proxy from opt.
+func New(opt Options) (*Proxy, error) {
+	if opt.Upstream == nil || opt.Upstream.Host == "" {
+		return nil, errors.New("proxy: Options.Upstream must be an absolute URL")
+	}
+	opt = withDefaults(opt)
+	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics}
+	p.up = &upstream{base: opt.Upstream, client: &http.Client{Transport: opt.Transport},
+		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
+		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}}
+	p.passthru = p.newPassthrough()
+	p.router = p.routes()
+	return p, nil
+}
+
+func withDefaults(o Options) Options {
+	if o.Transport == nil {
+		o.Transport = NewTransport(TransportOptions{})
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
+	}
+	if o.DefaultVersion == "" {
+		o.DefaultVersion = translate.LegacyVersion
+	}
+	setDefault(&o.MaxBodyBytes, 10<<20)
+	setDefault(&o.MaxUpstreamBodyBytes, 64<<20)
+	setDefault(&o.FanOutConcurrency, 8)
+	setDefault(&o.RequestTimeout, 120*time.Second)
+	setDefault(&o.UpstreamTimeout, 60*time.Second)
+	setDefault(&o.CompensationTimeout, 30*time.Second)
+	o.Retry = o.Retry.withDefaults()
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+func setDefault[T int | int64 | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.router.ServeHTTP(w, r) }
+
+// SetDraining marks the proxy as shutting down: /readyz answers 503 from then on.
+func (p *Proxy) SetDraining(v bool) { p.draining.Store(v) }
+
+// Ready reports whether the proxy should receive traffic: not draining and the
+// upstream answered (any HTTP status) within the last window.
+func (p *Proxy) Ready(window time.Duration) (bool, string) {
+	if p.draining.Load() {
+		return false, "draining"
+	}
+	if !p.up.reach.within(time.Now(), window) {
+		return false, "upstream not reached recently"
+	}
+	return true, "ok"
+}
+
+// Probe makes one cheap upstream call to refresh readiness; any HTTP answer counts as reachable.
+func (p *Proxy) Probe(r *http.Request) error { return p.up.probe(r.Context()) }

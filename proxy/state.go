@@ -1,0 +1,75 @@
+package proxy
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"sync"
+	"sync/atomic"
+)
+
+// Modes a request can be served in; they label logs and metrics.
+const (
+	modeTranslate   = "translated"
+	modePassthrough = "passthrough"
+	modeLocal       = "local" // answered by the proxy itself (health, removed endpoint)
+)
+
+// reqState is what one request accumulates for its access log line and metrics.
+type reqState struct {
+	id            string
+	route         string
+	mode          string
+	fanout        int
+	upstreamCalls atomic.Int32
+	mu            sync.Mutex
+	unmapped      []string
+	synthesized   []string
+	errMsg        string
+}
+
+type stateKey struct{}
+
+func withState(ctx context.Context, st *reqState) context.Context {
+	return context.WithValue(ctx, stateKey{}, st)
+}
+
+// stateFrom never returns nil, so code paths outside a request (probes, tests) work.
+func stateFrom(ctx context.Context) *reqState {
+	if st, ok := ctx.Value(stateKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{}
+}
+
+func (s *reqState) addUpstreamCall() { s.upstreamCalls.Add(1) }
+
+func (s *reqState) note(unmapped, synthesized []string) {
+	if len(unmapped) == 0 && len(synthesized) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.unmapped = append(s.unmapped, unmapped...)
+	s.synthesized = append(s.synthesized, synthesized...)
+	s.mu.Unlock()
+}
+
+// requestID honours a sane incoming X-Request-Id or makes a new one.
+func requestID(r *http.Request) string {
+	if v := r.Header.Get("X-Request-Id"); v != "" && len(v) <= 128 && printableASCII(v) {
+		return v
+	}
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

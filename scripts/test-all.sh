@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of the project, installing what it needs: Go modules, the npm packages of the Node
+# conformance suite, and Debian's chromium for the browser tests. This is the README's test command and
+# what .ci/run runs. Each stage is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Go modules"
+go mod download
+
+step "gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './conformance/*'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go vet ./...
+
+step "go test -race ./..."
+go test -race -count=1 -timeout 15m ./...
+
+step "fuzz targets, briefly"
+for pkg in ./translate; do
+  for target in $(go test "$pkg" -list '^Fuzz' | grep '^Fuzz' || true); do
+    go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-4s}"
+  done
+done
+
+if [ -f scripts/browser-deps.sh ]; then
+  step "browser dependencies (Debian chromium)"
+  scripts/browser-deps.sh
+fi
+
+if [ -f conformance/run.sh ]; then
+  step "Node conformance suite (real extend-ai SDKs)"
+  conformance/run.sh
+fi
+
+step "all tests passed"

@@ -1,0 +1,192 @@
+// Package server wires a validated configuration into running listeners: the
+// proxy, the admin listener (metrics, health, readiness) and, for
+// upstream "sim", the embedded simulator. Open binds synchronously so bind
+// errors surface; Close drains under a deadline.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/config"
+	"github.com/extend-compat-proxy/extend-compat-proxy/proxy"
+	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+)
+
+// ReadyWindow is how recently the upstream must have answered for /readyz.
+const ReadyWindow = 30 * time.Second
+
+// Server is a running proxy with its listeners.
+type Server struct {
+	cfg      config.Config
+	log      *zap.Logger
+	Proxy    *proxy.Proxy
+	Sim      *sim.Sim // nil unless upstream is "sim"
+	servers  []*http.Server
+	addrs    map[string]string
+	wg       sync.WaitGroup
+	stopProb context.CancelFunc
+}
+
+// Open binds every listener and starts serving.
+func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, log: log, addrs: map[string]string{}}
+	upstream, err := s.upstreamURL()
+	if err != nil {
+		s.closeNow()
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	p, err := proxy.New(proxyOptions(cfg, upstream, log, proxy.NewMetrics(reg)))
+	if err != nil {
+		s.closeNow()
+		return nil, err
+	}
+	s.Proxy = p
+	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts); err != nil {
+		s.closeNow()
+		return nil, err
+	}
+	if cfg.AdminListen != "" {
+		if err := s.listen("admin", cfg.AdminListen, s.adminHandler(reg), cfg.Timeouts); err != nil {
+			s.closeNow()
+			return nil, err
+		}
+	}
+	s.startProbe()
+	return s, nil
+}
+
+func proxyOptions(cfg config.Config, upstream *url.URL, log *zap.Logger, m *proxy.Metrics) proxy.Options {
+	t := cfg.Timeouts
+	return proxy.Options{
+		Upstream: upstream,
+		Transport: proxy.NewTransport(proxy.TransportOptions{
+			DialTimeout: t.Dial.Std(), ResponseHeaderTimeout: t.UpstreamHeader.Std()}),
+		Logger: log, Metrics: m, DefaultVersion: cfg.DefaultVersion, WorkspaceID: cfg.WorkspaceID,
+		MaxBodyBytes: cfg.MaxBodyBytes, MaxUpstreamBodyBytes: cfg.MaxUpstreamBodyBytes,
+		FanOutConcurrency: cfg.FanOutConcurrency, RequestTimeout: t.Request.Std(),
+		UpstreamTimeout: t.Upstream.Std(), CompensationTimeout: t.Compensation.Std(),
+		Retry: proxy.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, BaseDelay: cfg.Retry.BaseDelay.Std(),
+			MaxDelay: cfg.Retry.MaxDelay.Std()},
+		Translate: translate.Options{
+			MaxFiles: cfg.Translate.MaxFiles, CountRawTexts: cfg.Translate.CountRawTexts,
+			ValidArrayAsBooleans: cfg.Translate.ValidArrayAsBooleans,
+			RejectUnknownFields:  cfg.Translate.RejectUnknownFields,
+			ProcessorAliases:     cfg.Translate.ProcessorAliases,
+		},
+	}
+}
+
+// upstreamURL parses the upstream, starting the embedded simulator for "sim".
+func (s *Server) upstreamURL() (*url.URL, error) {
+	if s.cfg.Upstream != "sim" {
+		return url.Parse(s.cfg.Upstream)
+	}
+	s.Sim = sim.New(sim.Options{PendingFor: s.cfg.Simulator.PendingFor.Std(), ProcessFor: s.cfg.Simulator.ProcessFor.Std()})
+	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts); err != nil {
+		return nil, err
+	}
+	return url.Parse("http://" + s.addrs["sim"])
+}
+
+// listen binds addr now and serves h in the background.
+func (s *Server) listen(name, addr string, h http.Handler, t config.Timeouts) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s listener: %w", name, err)
+	}
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: t.ReadHeader.Std(), ReadTimeout: t.Read.Std(),
+		WriteTimeout: t.Write.Std(), IdleTimeout: t.Idle.Std(), MaxHeaderBytes: 64 << 10,
+		ErrorLog: zap.NewStdLog(s.log.Named(name)),
+	}
+	s.servers = append(s.servers, srv)
+	s.addrs[name] = ln.Addr().String()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("server stopped", zap.String("listener", name), zap.Error(err))
+		}
+	}()
+	s.log.Info("listening", zap.String("listener", name), zap.String("addr", ln.Addr().String()))
+	return nil
+}
+
+// Addr returns the bound address of a listener: "proxy", "admin" or "sim".
+func (s *Server) Addr(name string) string { return s.addrs[name] }
+
+func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /healthz", s.Proxy)
+	mux.Handle("GET /readyz", s.Proxy)
+	return mux
+}
+
+// startProbe refreshes upstream reachability every few seconds, so readiness
+// reflects the upstream even without traffic.
+func (s *Server) startProbe() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopProb = cancel
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+			_ = s.Proxy.Probe(req)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Close drains: readiness goes false, listeners stop accepting, in-flight
+// requests (fan-outs included) finish within ctx's deadline.
+func (s *Server) Close(ctx context.Context) error {
+	if s.Proxy != nil {
+		s.Proxy.SetDraining(true)
+	}
+	if s.stopProb != nil {
+		s.stopProb()
+	}
+	var errs []error
+	// Proxy and admin first, the simulator last: in-flight requests still need it.
+	for i := len(s.servers) - 1; i >= 0; i-- {
+		if err := s.servers[i].Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+			_ = s.servers[i].Close()
+		}
+	}
+	s.wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Server) closeNow() {
+	if s.stopProb != nil {
+		s.stopProb()
+	}
+	for _, srv := range s.servers {
+		_ = srv.Close()
+	}
+	s.wg.Wait()
+}

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"bytes"
+	"sync"
+)
+
+// syncBuffer is a goroutine-safe log sink for tests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
