@@ -220,4 +220,3 @@ func outputExists(legacyRun []byte, id string) bool {
 	})
 	return found
 }
-
