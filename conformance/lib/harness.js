@@ -77,8 +77,15 @@ class Stack {
     this.adminUrl = `http://127.0.0.1:${ports.admin}`;
     this.recorded = []; // every upstream request seen so far, across resets
     this.legacy = this.legacyClient();
-    this.newSim = new New.ExtendClient({ token: TOKEN, baseUrl: this.simUrl, maxRetries: 0, timeoutInSeconds: 20 });
+    this.newSim = this.simClient();
     this.newProxy = new New.ExtendClient({ token: TOKEN, baseUrl: this.proxyUrl, maxRetries: 0, timeoutInSeconds: 20 });
+  }
+
+  /** simClient builds an extend-ai@1.17.0 client pointed straight at the simulator; its requests are tagged as direct. */
+  simClient() {
+    return new New.ExtendClient({
+      token: TOKEN, baseUrl: this.simUrl, maxRetries: 0, timeoutInSeconds: 20, headers: { "x-conformance-direct": "1" },
+    });
   }
 
   /** legacyClient builds an extend-ai@0.0.12 client pointed at the proxy (only the base URL changes). */
@@ -95,7 +102,8 @@ class Stack {
 
   /** requests returns the upstream requests the simulator recorded since the last reset. */
   async requests() {
-    return (await this.simJSON("GET", "/_sim/requests")) ?? [];
+    const all = (await this.simJSON("GET", "/_sim/requests")) ?? [];
+    return all.filter((r) => !Object.keys(r.Header ?? {}).some((k) => k.toLowerCase() === "x-conformance-direct"));
   }
 
   /** resetRequests keeps the recorded requests for the final request-type audit, then clears them. */

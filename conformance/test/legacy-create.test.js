@@ -235,6 +235,7 @@ test("partial failure (_err5xx_2, 3 files): the call fails and no run is left be
   stack.guard(async () => {
     const wf = `workflow_${uid()}_err5xx_2`;
     const files = ["a", "b", "c"].map((n) => ({ fileUrl: `https://f.example.org/${n}.pdf` }));
+    await stack.resetRequests();
     const before = await stack.runCount();
     let err;
     try {
@@ -243,9 +244,15 @@ test("partial failure (_err5xx_2, 3 files): the call fails and no run is left be
       err = e;
     }
     assert.ok(err instanceof Legacy.ExtendError, `create must fail, got ${err?.constructor?.name ?? "success"}`);
-    assert.ok(err.statusCode >= 400, `status ${err.statusCode}`);
+    assert.equal(err.statusCode, 500, "upstream status passed through once rollback removed every run (mapping §3.1.5)");
     expectLegacyErrorBody(err.body);
     assert.equal(await stack.runCount(), before, "runs created before the failure were rolled back");
+    const seen = await stack.requests();
+    const creates = upstreamCreates(seen);
+    assert.ok(creates.some((c) => c.Status === 500), "the scripted 500 reached the proxy");
+    const ok = creates.filter((c) => c.Status === 200).length;
+    const deletes = seen.filter((r) => r.Method === "DELETE" && r.Status === 200).length;
+    assert.equal(deletes, ok, "every run created before the failure was deleted upstream");
   }),
 );
 
@@ -258,6 +265,39 @@ test("partial failure with the SDK's default retries: the retry succeeds with ex
     assertLegacy("WorkflowRunCreateResponse", res);
     assert.deepEqual(res.workflowRuns.map((r) => r.name), ["a.pdf", "b.pdf", "c.pdf"]);
     assert.equal(await stack.runCount(), before + 3, "no duplicate runs after the retry");
+  }),
+);
+
+test("429 from upstream: Retry-After copied, not retried with maxRetries 0; default retries succeed", T, () =>
+  stack.guard(async () => {
+    const files = [{ fileUrl: "https://f.example.org/rl.pdf" }];
+    let err;
+    try {
+      await stack.legacy.workflowRun.create({ workflowId: `workflow_${uid()}_err429_1`, files }, { maxRetries: 0 });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof Legacy.ExtendError, `expected ExtendError, got ${err?.constructor?.name ?? "success"}`);
+    assert.equal(err.statusCode, 429);
+    expectLegacyErrorBody(err.body);
+    assert.equal(err.rawResponse?.headers?.get("retry-after"), "1", "Retry-After copied onto the legacy response");
+    const res = await stack.legacy.workflowRun.create({ workflowId: `workflow_${uid()}_err429_1`, files });
+    assertLegacy("WorkflowRunCreateResponse", res);
+    assert.equal(res.workflowRuns.length, 1);
+  }),
+);
+
+test("a request without x-extend-api-version is treated as legacy", T, () =>
+  stack.guard(async () => {
+    const r = await fetch(`${stack.proxyUrl}/workflow_runs`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-token", "content-type": "application/json" },
+      body: JSON.stringify({ workflowId: `workflow_${uid()}`, rawTexts: ["no version header"] }),
+    });
+    assert.equal(r.status, 200);
+    const body = await r.json();
+    assertLegacy("WorkflowRunCreateResponse", body);
+    assert.equal(body.workflowRuns[0].files[0].type, "TXT");
   }),
 );
 

@@ -103,6 +103,9 @@ test("list: filters, sort and two pages", T, () =>
     assert.deepEqual(byStatus.workflowRuns.map((r) => r.id), [failed.id], "status filter");
     const none = await stack.legacy.workflowRun.list({ status: "FAILED", workflowId: wf });
     assert.deepEqual(none.workflowRuns, []);
+    const defaults = await stack.legacy.workflowRun.list();
+    assertLegacy("WorkflowRunListResponse", defaults);
+    assert.ok(defaults.workflowRuns.length > 0);
   }),
 );
 
@@ -173,6 +176,14 @@ test("unknown run ids → NotFoundError on get, update, delete, cancel", T, () =
       const e = await rejects(call(), Legacy.Extend.NotFoundError, 404, what);
       expectLegacyErrorBody(e.body);
     }
+  }),
+);
+
+test("missing token → UnauthorizedError with the legacy error body", T, () =>
+  stack.guard(async () => {
+    const anon = new Legacy.ExtendClient({ baseUrl: stack.proxyUrl });
+    const e = await rejects(anon.workflowRun.list(), Legacy.Extend.UnauthorizedError, 401, "list without token");
+    expectLegacyErrorBody(e.body);
   }),
 );
 

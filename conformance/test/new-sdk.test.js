@@ -103,8 +103,7 @@ async function lifecycle(c, label) {
 
 test("new SDK straight at the simulator: create, poll, retrieve, list, update, cancel, delete, batch", T, () =>
   stack.guard(async () => {
-    const c = new New.ExtendClient({ token: "test-token", baseUrl: stack.simUrl, maxRetries: 0 });
-    await lifecycle(c, "sim");
+    await lifecycle(stack.simClient(), "sim");
   }),
 );
 
