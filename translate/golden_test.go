@@ -34,47 +34,60 @@ var (
 
 var testAliases = map[string]string{"dp_Cls1": "cl_Cls1", "dp_MergedInvoice": "ex_Ee4Rr6Tt8Yy0Uu2Ii4Oo"}
 
+// goldenCreate runs CreateRequests and joins the bodies into one JSON array.
+func goldenCreate(o Options) func(*testing.T, []byte) []byte {
+	return func(t *testing.T, in []byte) []byte {
+		reqs, err := CreateRequests(in, o, nil)
+		must(t, err)
+		return append(append([]byte("["), bytes.Join(reqs, []byte(","))...), ']')
+	}
+}
+
+// goldenRun runs RunResponse with a fixed clock.
+func goldenRun(rc RunContext, o Options) func(*testing.T, []byte) []byte {
+	return func(t *testing.T, in []byte) []byte {
+		rc.Now = fixedNow
+		out, err := RunResponse(in, rc, o)
+		must(t, err)
+		return out
+	}
+}
+
+// goldenError runs ErrorBody for one status and content type.
+func goldenError(status int, ct string) func(*testing.T, []byte) []byte {
+	return func(_ *testing.T, in []byte) []byte { return ErrorBody(status, ct, in) }
+}
+
+// goldenFunc adapts the transforms with a (body, error) result.
+func goldenFunc(fn func([]byte) ([]byte, error)) func(*testing.T, []byte) []byte {
+	return func(t *testing.T, in []byte) []byte {
+		out, err := fn(in)
+		must(t, err)
+		return out
+	}
+}
+
 func goldenCases() []goldenCase {
-	create := func(o Options) func(*testing.T, []byte) []byte {
-		return func(t *testing.T, in []byte) []byte {
-			reqs, err := CreateRequests(in, o, nil)
-			must(t, err)
-			return append(append([]byte("["), bytes.Join(reqs, []byte(","))...), ']')
-		}
-	}
-	runResp := func(rc RunContext, o Options) func(*testing.T, []byte) []byte {
-		return func(t *testing.T, in []byte) []byte {
-			rc.Now = fixedNow
-			out, err := RunResponse(in, rc, o)
-			must(t, err)
-			return out
-		}
-	}
-	errBody := func(status int, ct string) func(*testing.T, []byte) []byte {
-		return func(_ *testing.T, in []byte) []byte { return ErrorBody(status, ct, in) }
-	}
 	name := "Acme INV-0042 (June)"
 	return []goldenCase{
-		{name: "create_one", request: true, run: create(Options{})},
-		{name: "create_example", request: true, run: create(Options{})},
-		{name: "create_many", request: true, run: create(Options{ProcessorAliases: testAliases})},
-		{name: "create_latest", request: true, run: create(Options{})},
-		{name: "batch", request: true, run: func(t *testing.T, in []byte) []byte {
-			out, err := BatchRequest(in, Options{}, nil)
-			must(t, err)
-			return out
-		}},
+		{name: "create_one", request: true, run: goldenCreate(Options{})},
+		{name: "create_example", request: true, run: goldenCreate(Options{})},
+		{name: "create_many", request: true, run: goldenCreate(Options{ProcessorAliases: testAliases})},
+		{name: "create_latest", request: true, run: goldenCreate(Options{})},
+		{name: "batch", request: true, run: goldenFunc(func(in []byte) ([]byte, error) {
+			return BatchRequest(in, Options{}, nil)
+		})},
 		{name: "update", request: true, run: func(t *testing.T, in []byte) []byte {
 			out, _, err := UpdateRequest(in, nil)
 			must(t, err)
 			return out
 		}},
 		{name: "list_query", request: true, run: listQueryGolden},
-		{name: "get_full", run: runResp(RunContext{}, Options{})},
-		{name: "get_failed", run: runResp(RunContext{}, Options{})},
-		{name: "get_reviewed", run: runResp(RunContext{}, Options{ProcessorAliases: testAliases})},
-		{name: "update_response", run: runResp(RunContext{Name: &name}, Options{})},
-		{name: "cancel", run: runResp(RunContext{}, Options{})},
+		{name: "get_full", run: goldenRun(RunContext{}, Options{})},
+		{name: "get_failed", run: goldenRun(RunContext{}, Options{})},
+		{name: "get_reviewed", run: goldenRun(RunContext{}, Options{ProcessorAliases: testAliases})},
+		{name: "update_response", run: goldenRun(RunContext{Name: &name}, Options{})},
+		{name: "cancel", run: goldenRun(RunContext{}, Options{})},
 		{name: "create_response", run: func(t *testing.T, in []byte) []byte {
 			var runs [][]byte
 			for _, r := range gjson.ParseBytes(in).Array() {
@@ -84,26 +97,16 @@ func goldenCases() []goldenCase {
 			must(t, err)
 			return out
 		}},
-		{name: "list", run: func(t *testing.T, in []byte) []byte {
-			out, err := ListResponse(in, Options{}, nil)
-			must(t, err)
-			return out
-		}},
-		{name: "delete", run: func(t *testing.T, in []byte) []byte {
-			out, err := DeleteResponse(in)
-			must(t, err)
-			return out
-		}},
-		{name: "batch_response", run: func(t *testing.T, in []byte) []byte {
-			out, err := BatchResponse(in)
-			must(t, err)
-			return out
-		}},
-		{name: "error_404", run: errBody(404, "application/json")},
-		{name: "error_400_code", run: errBody(400, "application/json")},
-		{name: "error_400_other_code", run: errBody(400, "application/json")},
-		{name: "error_502_text", inExt: ".txt", run: errBody(502, "text/plain")},
-		{name: "error_503_empty", inExt: ".txt", run: errBody(503, "")},
+		{name: "list", run: goldenFunc(func(in []byte) ([]byte, error) {
+			return ListResponse(in, Options{}, nil)
+		})},
+		{name: "delete", run: goldenFunc(DeleteResponse)},
+		{name: "batch_response", run: goldenFunc(BatchResponse)},
+		{name: "error_404", run: goldenError(404, "application/json")},
+		{name: "error_400_code", run: goldenError(400, "application/json")},
+		{name: "error_400_other_code", run: goldenError(400, "application/json")},
+		{name: "error_502_text", inExt: ".txt", run: goldenError(502, "text/plain")},
+		{name: "error_503_empty", inExt: ".txt", run: goldenError(503, "")},
 	}
 }
 

@@ -81,8 +81,9 @@ func appendJSONOutput(b []byte, out gjson.Result) []byte {
 	}
 	w.key("metadata")
 	mw := openObj(w.b)
-	out.Get("metadata").ForEach(func(k, m gjson.Result) bool {
-		if !m.IsObject() {
+	md := out.Get("metadata")
+	md.ForEach(func(k, m gjson.Result) bool {
+		if !md.IsObject() || !m.IsObject() {
 			return true
 		}
 		mw.key(k.Str)

@@ -194,6 +194,9 @@ func (st *state) appendMerged(b []byte, sr gjson.Result, kind string) []byte {
 // are none (classify and split runs have no edits at all).
 func appendEdits(b []byte, edits gjson.Result) []byte {
 	w := openObj(b)
+	if !edits.IsObject() {
+		return w.close()
+	}
 	edits.ForEach(func(k, e gjson.Result) bool {
 		if !e.IsObject() {
 			return true

@@ -175,7 +175,7 @@ func TestBatchRequestFileWins(t *testing.T) {
 func TestUpdateRequest(t *testing.T) {
 	tests := []struct {
 		name, body, want, field string
-		wantName            *string
+		wantName                *string
 	}{
 		{name: "name and metadata", body: `{"name":"n\"1","metadata":{"a":1}}`, want: `{"name":"n\"1","metadata":{"a":1}}`, wantName: ptr(`n"1`)},
 		{name: "empty object", body: `{}`, want: `{}`},
