@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/config"
+)
+
+// The shipped manifests must be valid YAML, and the ConfigMap's config.yaml
+// must be a configuration the proxy accepts.
+func TestDeployManifests(t *testing.T) {
+	files, _ := filepath.Glob("deploy/*/*.yaml")
+	if len(files) < 6 {
+		t.Fatalf("expected the k8s and envoy manifests, found %v", files)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := yaml.Unmarshal(raw, &doc); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	var cm struct {
+		Data map[string]string `yaml:"data"`
+	}
+	raw, _ := os.ReadFile("deploy/k8s/configmap.yaml")
+	if err := yaml.Unmarshal(raw, &cm); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	if err := config.Parse([]byte(cm.Data["config.yaml"]), &cfg); err != nil {
+		t.Fatalf("ConfigMap config.yaml: %v", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("ConfigMap config.yaml: %v", err)
+	}
+	dep, _ := os.ReadFile("deploy/k8s/deployment.yaml")
+	for _, want := range []string{"path: /healthz", "path: /readyz", "limits:", "runAsNonRoot: true"} {
+		if !strings.Contains(string(dep), want) {
+			t.Errorf("deployment lacks %q", want)
+		}
+	}
+}
