@@ -2,9 +2,12 @@
 // transforms for the Extend workflow-run endpoints. Everything here works on
 // []byte with gjson/sjson: no net/http, no logging, no I/O.
 //
-// The rules are those of mapping.md; Changes lists them as data. Requests
-// migrate forward (request.go, batch.go), responses backward (run.go,
-// processor.go, output.go, config.go, steps.go, list.go), errors in errors.go.
+// The rules are those of mapping.md; Changes (changes.go) lists them as data.
+// Requests migrate forward (request.go, provided.go, batch.go, validate.go),
+// responses backward (run.go, processor.go, output.go, config.go, steps.go,
+// list.go), error bodies in errors.go. Outputs are appended in one pass
+// (jsonw.go) rather than edited with sjson, which would copy the document on
+// every edit. Inputs are checked once with gjson.ValidBytes at the edge.
 package translate
 
 import (

@@ -84,6 +84,7 @@ func goldenCases() []goldenCase {
 		}},
 		{name: "list_query", request: true, run: listQueryGolden},
 		{name: "get_full", run: goldenRun(RunContext{}, Options{})},
+		{name: "get_needs_review", run: goldenRun(RunContext{}, Options{ValidArrayAsBooleans: true})},
 		{name: "get_failed", run: goldenRun(RunContext{}, Options{})},
 		{name: "get_reviewed", run: goldenRun(RunContext{}, Options{ProcessorAliases: testAliases})},
 		{name: "update_response", run: goldenRun(RunContext{Name: &name}, Options{})},

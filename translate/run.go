@@ -241,5 +241,5 @@ func (st *state) processorID(w *obj, key string, id gjson.Result) {
 	w.raw(key, id.Raw)
 }
 
-// itoa keeps strconv out of hot paths' call sites.
+// itoa formats an array index for Report paths.
 func itoa(i int) string { return strconv.Itoa(i) }
