@@ -95,6 +95,32 @@ function expectOutputValue(lo, no, type, where) {
   }
 }
 
+const LEGACY_BASE = {
+  EXTRACT: ["extraction_performance", "extraction_light"],
+  CLASSIFY: ["classification_performance", "classification_light"],
+  SPLITTER: ["splitting_performance", "splitting_light"],
+};
+
+// expectConfig checks the copied parts of a converted config (mapping §4.5.5).
+function expectConfig(lc, nc, type, where) {
+  assert.equal(lc.type, type, `${where}.type`);
+  optional(lc, "baseProcessor", LEGACY_BASE[type].includes(nc.baseProcessor) ? nc.baseProcessor : null, where);
+  optional(lc, "baseVersion", nc.baseVersion, where);
+  if (type === "EXTRACT") {
+    optional(lc, "schema", nc.schema, where);
+    optional(lc, "fields", nc.fields, where);
+    optional(lc, "extractionRules", nc.extractionRules, where);
+  } else if (type === "CLASSIFY") {
+    assert.deepEqual(lc.classifications, (nc.classifications ?? []).map(({ id, type: ty, description }) => ({ id, type: ty, description })), `${where}.classifications`);
+  } else {
+    assert.deepEqual(lc.splitClassifications, (nc.splitClassifications ?? []).map(({ id, type: ty, description }) => ({ id, type: ty, description })), `${where}.splitClassifications`);
+    const m = nc.advancedOptions?.splitMethod;
+    if (m) assert.equal(lc.advancedOptions?.splitMethod, m === "basic_precision" ? "low_latency" : m, `${where}.advancedOptions.splitMethod`);
+  }
+  if (nc.parseConfig?.target) assert.equal(lc.parser?.target, nc.parseConfig.target, `${where}.parser.target (from parseConfig)`);
+  if (!nc.parseConfig) assert.ok(!("parser" in lc), `${where}.parser must be absent without parseConfig`);
+}
+
 /** expectOutputs checks legacy outputs[] rebuilt from the new stepRuns (mapping §4.5). */
 function expectOutputs(outputs, stepRuns, where) {
   const expected = stepRuns.filter((sr) => OUTPUT_TYPE[stepType(sr)] && sr.result);
@@ -125,6 +151,14 @@ function expectOutputs(outputs, stepRuns, where) {
     optional(o, "failureReason", r.failureReason, w);
     optional(o, "failureMessage", r.failureMessage, w);
     expectOutputValue(o.output, r.output, t, `${w}.output`);
+    // initialOutput: the new initialOutput, else the output itself when nobody reviewed it (mapping §4.5.2).
+    const initial = r.initialOutput ?? (r.reviewed ? null : r.output);
+    if (initial) expectOutputValue(o.initialOutput, initial, t, `${w}.initialOutput`);
+    else assert.ok(!("initialOutput" in o), `${w}.initialOutput must be absent`);
+    const edits = Object.fromEntries(Object.entries(t === "EXTRACT" ? r.edits ?? {} : {}).filter(([, v]) => v !== null));
+    assert.deepEqual(Object.keys(o.edits).sort(), Object.keys(edits).sort(), `${w}.edits keys`);
+    optional(o, "metadata", r.metadata, w);
+    expectConfig(o.config, r.config ?? {}, t, `${w}.config`);
     if (r.reviewedOutput) expectOutputValue(o.reviewedOutput, r.reviewedOutput, t, `${w}.reviewedOutput`);
     else assert.ok(!("reviewedOutput" in o), `${w}.reviewedOutput must be absent`);
     const merged = stepType(sr) === "MERGE_EXTRACT"

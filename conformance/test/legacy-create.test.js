@@ -179,6 +179,18 @@ test("create with provided outputs: converted to 2026-02-09 shapes and honoured"
   }),
 );
 
+test("create with version \"latest\" leaves the version out upstream", T, () =>
+  stack.guard(async () => {
+    const wf = `workflow_latest_${uid()}`;
+    await stack.resetRequests();
+    const res = await stack.legacy.workflowRun.create({ workflowId: wf, version: "latest", rawTexts: ["latest"] });
+    assertLegacy("WorkflowRunCreateResponse", res);
+    assert.equal(res.workflowRuns[0].workflow.version, "3");
+    const [c] = upstreamCreates(await stack.requests());
+    assert.deepEqual(c.Body, { workflow: { id: wf }, file: { text: "latest" } });
+  }),
+);
+
 test("rejected creates: _badcreate → BadRequestError, unknown workflow → 404, no runs left", T, () =>
   stack.guard(async () => {
     const before = await stack.runCount();

@@ -172,6 +172,7 @@ test("unknown run ids → NotFoundError on get, update, delete, cancel", T, () =
       delete: () => stack.legacy.workflowRun.delete(id),
       cancel: () => stack.legacy.workflowRun.cancel(id),
     };
+    calls["get with an id that needs encoding"] = () => stack.legacy.workflowRun.get("workflow_run_a/b?c#d");
     for (const [what, call] of Object.entries(calls)) {
       const e = await rejects(call(), Legacy.Extend.NotFoundError, 404, what);
       expectLegacyErrorBody(e.body);

@@ -107,6 +107,40 @@ test("new SDK straight at the simulator: create, poll, retrieve, list, update, c
   }),
 );
 
+test("simulator responses validate at every stage and for every scripted outcome", T, () =>
+  stack.guard(async () => {
+    const c = stack.newSim;
+    const created = await c.workflowRuns.create({ workflow: { id: `workflow_${uid()}` }, file: { url: "https://f.example.org/stages.pdf" } });
+    const seen = new Set();
+    for (let run = created; ; ) {
+      assertNew("WorkflowRun", run);
+      seen.add(`${run.status}/${run.stepRuns.length}`);
+      if (run.status === "PROCESSED") break;
+      assert.ok(["PENDING", "PROCESSING"].includes(run.status), `unexpected status ${run.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+      run = await c.workflowRuns.retrieve(created.id);
+    }
+    assert.ok(seen.size >= 3, `observed several stages: ${[...seen]}`);
+    const outcomes = { _fail: "FAILED", _review: "NEEDS_REVIEW", _reviewed: "PROCESSED", _reject: "REJECTED" };
+    await Promise.all(Object.entries(outcomes).map(async ([suffix, status]) => {
+      const wf = `workflow_${uid()}${suffix}`;
+      const run = await c.workflowRuns.createAndPoll({ workflow: { id: wf }, file: { text: suffix } }, POLL);
+      assertNew("WorkflowRun", run);
+      assert.equal(run.status, status, suffix);
+      const list = await c.workflowRuns.list({ workflowId: wf });
+      assertNew("WorkflowRunsListResponse", list);
+      assert.deepEqual(list.data.map((r) => r.id), [run.id]);
+    }));
+    const all = await c.workflowRuns.list({ maxPageSize: 100 });
+    assertNew("WorkflowRunsListResponse", all);
+    for (const status of ["FAILED", "NEEDS_REVIEW", "REJECTED", "PROCESSED"]) {
+      const l = await c.workflowRuns.list({ status });
+      assertNew("WorkflowRunsListResponse", l);
+      assert.ok(l.data.every((r) => r.status === status), `status filter ${status}`);
+    }
+  }),
+);
+
 test("simulator rejects malformed new requests with ApiError 400", T, () =>
   stack.guard(async () => {
     const c = stack.newSim;
@@ -140,6 +174,11 @@ test("new SDK pointed at the proxy (x-extend-api-version 2026-02-09) works uncha
       metadata: { src: "proxy" },
       priority: 10,
     }, "body forwarded unchanged");
+    const viaProxy = await stack.newProxy.workflowRuns.list({ maxPageSize: 5 });
+    const direct = await stack.newSim.workflowRuns.list({ maxPageSize: 5 });
+    assert.deepEqual(viaProxy, direct, "list through the proxy = list from the sim");
+    const some = direct.data.find((r) => r.status === "PROCESSED");
+    if (some) assert.deepEqual(await stack.newProxy.workflowRuns.retrieve(some.id), await stack.newSim.workflowRuns.retrieve(some.id));
     const raw = await fetch(`${stack.proxyUrl}/workflow_runs/${created.id}`, {
       headers: { authorization: "Bearer test-token", "x-extend-api-version": "2026-02-09" },
     });
