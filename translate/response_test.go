@@ -204,3 +204,29 @@ func TestReportNilSafe(t *testing.T) {
 		t.Errorf("Unmapped = %q, want %q", got.Unmapped, want)
 	}
 }
+
+func TestLegacyFile(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"split sub-file",
+			`{"object":"file","id":"file_S","name":"a (1-2).pdf","type":"PDF","parentFileId":"file_P","presignedUrl":"u",
+			  "metadata":{"pageCount":2,"parentSplit":{"id":"split_1","type":"invoice","identifier":"INV","startPage":1,"endPage":2,"extra":1},"other":3},
+			  "createdAt":"c","updatedAt":"u"}`,
+			`{"object":"file","id":"file_S","name":"a (1-2).pdf","type":"PDF","parentFileId":"file_P","metadata":{"pageCount":2,"parentSplit":{"id":"split_1","type":"invoice","identifier":"INV","startPage":1,"endPage":2}},"createdAt":"c","updatedAt":"u"}`},
+		{"null type and parent, no metadata",
+			`{"id":"file_1","name":"n","type":null,"parentFileId":null,"createdAt":"c","updatedAt":"u"}`,
+			`{"object":"file","id":"file_1","name":"n","metadata":{},"createdAt":"c","updatedAt":"u"}`},
+		{"unknown type", `{"id":"f","name":"n","type":"HEIC","metadata":{},"createdAt":"c","updatedAt":"u"}`,
+			`{"object":"file","id":"f","name":"n","metadata":{},"createdAt":"c","updatedAt":"u"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := appendLegacyFile(nil, gjson.Parse(tc.in))
+			if !ok || string(got) != tc.want {
+				t.Errorf("got %s (ok=%v), want %s", got, ok, tc.want)
+			}
+		})
+	}
+	if _, ok := appendLegacyFile(nil, gjson.Parse(`"file_1"`)); ok {
+		t.Error("a non-object file was accepted")
+	}
+}
