@@ -102,6 +102,10 @@ func (s *Sim) newRunLocked(in createInput, now time.Time, batchID string) *run {
 	r.splits = defaultSplits()
 	s.applyOutputs(r, in.outputs)
 	r.materializeSplits(now)
+	r.corrections = map[int]*correction{}
+	if r.script.reviewed {
+		r.corrections[stepExtract] = scriptedReview(r.extractValue)
+	}
 	return r
 }
 

@@ -127,7 +127,7 @@ type run struct {
 	splits                   []split
 	extractValue             json.RawMessage
 	condValue                json.RawMessage
-	reviewedOutputs          map[string]json.RawMessage // legacy POST .../outputs/{id}
+	corrections              map[int]*correction // human reviews by step index
 }
 
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

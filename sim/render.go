@@ -182,6 +182,15 @@ func renderFiles(fs []*simFile) []fileJSON {
 	return out
 }
 
+// initialRunAt is the creation time, shown once the run has started (N§4.1:
+// "when the run was created … null until the run has started").
+func initialRunAt(r *run, tl timeline) *string {
+	if tl.start.IsZero() {
+		return nil
+	}
+	return optTime(r.created)
+}
+
 func dashboardURL(r *run) string { return "https://dashboard.extend.ai/workflows/" + r.id }
 
 // reviewFields are the review/rejection keys of a run at a timeline.
@@ -205,7 +214,7 @@ func (s *Sim) renderRun(r *run, now time.Time) workflowRunJSON {
 	out := workflowRunJSON{
 		Object: "workflow_run", ID: r.id, Workflow: renderWorkflow(r), WorkflowVer: renderVersion(r),
 		DashboardURL: dashboardURL(r), Status: tl.status, Metadata: r.metadata, BatchID: nullable(r.batchID),
-		Files: renderFiles(r.files), InitialRunAt: optTime(tl.start), ReviewedByUser: by, Reviewed: reviewed,
+		Files: renderFiles(r.files), InitialRunAt: initialRunAt(r, tl), ReviewedByUser: by, Reviewed: reviewed,
 		RejectionNote: note, ReviewedAt: at, StartTime: optTime(tl.start), EndTime: optTime(tl.end),
 		StepRuns: s.renderSteps(r, tl),
 	}
@@ -228,7 +237,7 @@ func (s *Sim) renderSummary(r *run, now time.Time) workflowRunSummaryJSON {
 	by, at, note, _ := reviewFields(r, tl)
 	out := workflowRunSummaryJSON{
 		Object: "workflow_run", ID: r.id, Status: tl.status, Workflow: renderWorkflow(r), WorkflowVer: renderVersion(r),
-		DashboardURL: dashboardURL(r), ReviewedByUser: by, ReviewedAt: at, InitialRunAt: optTime(tl.start),
+		DashboardURL: dashboardURL(r), ReviewedByUser: by, ReviewedAt: at, InitialRunAt: initialRunAt(r, tl),
 		StartTime: optTime(tl.start), EndTime: optTime(tl.end), BatchID: nullable(r.batchID), RejectionNote: note,
 		Files: renderFiles(r.files), CreatedAt: fmtTime(r.created), UpdatedAt: fmtTime(tl.updated),
 	}

@@ -2,11 +2,9 @@ package sim
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/tidwall/gjson"
-	"github.com/tidwall/sjson"
 )
 
 // stepCtx is what every step renderer needs: the step's status and times.
@@ -121,8 +119,11 @@ func (c stepCtx) classifyRun() classifyRunJSON {
 		Usage: c.usage(creditsClassify), CreatedAt: c.created(), UpdatedAt: c.updated(),
 	}
 	if c.done() {
-		cr.Output = &classifyOutputJSON{ID: c.r.classifyID, Type: c.r.classifyType, Confidence: c.r.classifyConf,
-			Insights: []insightJSON{{Type: "reasoning", Content: "Header reads INVOICE and there is a total due."}}}
+		cr.Output = c.r.classifyOutput()
+		if corr := c.r.corrections[c.i]; corr != nil && corr.classify != nil {
+			cr.InitialOutput, cr.ReviewedOutput, cr.Output = cr.Output, corr.classify, corr.classify
+			cr.Reviewed, cr.Edited = true, true
+		}
 	}
 	return cr
 }
@@ -135,15 +136,35 @@ func (c stepCtx) splitRun() splitRunJSON {
 		Usage: c.usage(creditsSplit), CreatedAt: c.created(), UpdatedAt: c.updated(),
 	}
 	if c.done() {
-		out := splitOutputJSON{Splits: make([]splitJSON, 0, len(c.r.splits))}
-		for _, sp := range c.r.splits {
-			out.Splits = append(out.Splits, splitJSON{ID: sp.id, ClassificationID: sp.classificationID, Type: sp.typ,
-				Observation: sp.observation, Identifier: sp.identifier, StartPage: sp.start, EndPage: sp.end,
-				Name: nullable(sp.name), FileID: sp.file.id})
+		sr.Output = &splitOutputJSON{Splits: splitsJSON(c.r.splits)}
+		if corr := c.r.corrections[c.i]; corr != nil && corr.splits != nil {
+			reviewed := &splitOutputJSON{Splits: splitsJSON(corr.splits)}
+			sr.InitialOutput, sr.ReviewedOutput, sr.Output = sr.Output, reviewed, reviewed
+			sr.Reviewed, sr.Edited = true, true
 		}
-		sr.Output = &out
 	}
 	return sr
+}
+
+// classifyOutput is the classifier's own output (same shape in both versions).
+func (r *run) classifyOutput() *classifyOutputJSON {
+	return &classifyOutputJSON{ID: r.classifyID, Type: r.classifyType, Confidence: r.classifyConf,
+		Insights: []insightJSON{{Type: "reasoning", Content: "Header reads INVOICE and there is a total due."}}}
+}
+
+// splitsJSON renders splits (the same shape in both versions).
+func splitsJSON(splits []split) []splitJSON {
+	out := make([]splitJSON, 0, len(splits))
+	for _, sp := range splits {
+		fileID := ""
+		if sp.file != nil {
+			fileID = sp.file.id
+		}
+		out = append(out, splitJSON{ID: sp.id, ClassificationID: sp.classificationID, Type: sp.typ,
+			Observation: sp.observation, Identifier: sp.identifier, StartPage: sp.start, EndPage: sp.end,
+			Name: nullable(sp.name), FileID: fileID})
+	}
+	return out
 }
 
 // baseExtract fills what the three extract-run flavours share.
@@ -167,45 +188,36 @@ func (c stepCtx) extractRun() extractRunJSON {
 		e.FailureReason, e.FailureMessage = strPtr("FAILED_TO_PROCESS_FILE"), strPtr(failureMessage)
 		return e
 	}
-	if !c.done() {
-		return e
-	}
-	fileID := c.r.stepFiles(c.i)[0].id
-	initial := &extractOutputJSON{Value: c.r.extractValue, Metadata: emptyObject}
+	meta := json.RawMessage(emptyObject)
 	if bytes.Equal(c.r.extractValue, defaultExtractValue) { // field metadata only fits the default value
-		initial.Metadata = []byte(fmt.Sprintf(extractMetaFmt, fileID))
+		meta = []byte(fmt.Sprintf(extractMetaFmt, c.r.stepFiles(c.i)[0].id))
 	}
-	e.Output = initial
-	if c.r.script.reviewed {
-		reviewed := &extractOutputJSON{Value: reviewedValue(c.r.extractValue), Metadata: initial.Metadata}
-		e.Output, e.InitialOutput, e.ReviewedOutput = reviewed, initial, reviewed
-		e.Reviewed, e.Edited = true, true
-		orig := gjson.GetBytes(c.r.extractValue, "vendor_name")
-		edit := editJSON{EditedValue: []byte(`"Acme Corporation"`), Notes: "Matched the vendor master record.", Page: 1, FieldType: "string"}
-		if orig.Exists() {
-			edit.OriginalValue = []byte(orig.Raw)
-		}
-		e.Edits = map[string]editJSON{"vendor_name": edit}
-	}
+	c.fillExtract(&e, meta)
 	return e
 }
 
-// reviewedValue is the value after the scripted human review.
-func reviewedValue(v []byte) []byte {
-	out, err := sjson.SetBytes(v, "vendor_name", "Acme Corporation")
-	if err != nil {
-		return v
+// fillExtract sets the outputs of a finished extract-like run, with its review if any.
+func (c stepCtx) fillExtract(e *extractRunJSON, meta json.RawMessage) {
+	if !c.done() {
+		return
 	}
-	return out
+	initial := &extractOutputJSON{Value: c.r.extractValueAt(c.i), Metadata: meta}
+	e.Output = initial
+	if corr := c.r.corrections[c.i]; corr != nil {
+		reviewed := &extractOutputJSON{Value: corr.value, Metadata: meta}
+		e.Output, e.InitialOutput, e.ReviewedOutput = reviewed, initial, reviewed
+		e.Reviewed, e.Edited, e.Edits = true, len(corr.edits) > 0, corr.edits
+		if !e.Edited {
+			e.Edits = nil
+		}
+	}
 }
 
 func (c stepCtx) mergeRun() extractRunJSON {
 	e := c.baseExtract(c.r.mergeRunID, mergeConfig, 0)
 	e.ParseRunID = nil // inline config: no extractor, no parse run of its own
 	e.DashboardURL = "https://dashboard.extend.ai/extract-runs/" + c.r.mergeRunID
-	if c.done() {
-		e.Output = &extractOutputJSON{Value: mergeValue, Metadata: emptyObject}
-	}
+	c.fillExtract(&e, emptyObject)
 	return e
 }
 
@@ -213,9 +225,7 @@ func (c stepCtx) condRun() extractRunJSON {
 	e := c.baseExtract(c.r.condRunID, condConfig, creditsCond)
 	e.Extractor, e.ExtractorVersion = &condExtractor, &condExtractorVersion
 	e.DashboardURL = "https://dashboard.extend.ai/extractors/" + CondExtractorID + "/runs/" + c.r.condRunID
-	if c.done() {
-		e.Output = &extractOutputJSON{Value: c.r.condValue, Metadata: emptyObject}
-	}
+	c.fillExtract(&e, emptyObject)
 	return e
 }
 
