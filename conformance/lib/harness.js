@@ -148,14 +148,34 @@ class Stack {
   }
 }
 
-/** startStack builds (if needed) and starts the proxy with `--upstream sim`, waiting for /healthz. */
+const live = new Set();
+// A crashed test process must not leave a proxy behind.
+process.on("exit", () => {
+  for (const c of live) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
+/**
+ * startStack builds (if needed) and starts the proxy with `--upstream sim`, waiting for /healthz.
+ * A second attempt on new ports covers the small race between picking a free port and binding it.
+ */
 async function startStack() {
+  try {
+    return await startOnce();
+  } catch (e) {
+    if (e.code === "BUILD") throw e;
+    console.error(`proxy start failed, retrying once on new ports: ${e.message.split("\n")[0]}`);
+    return startOnce();
+  }
+}
+
+async function startOnce() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "extend-conformance-"));
   let bin;
   try {
     bin = binary(dir);
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
+    e.code = "BUILD";
     throw e;
   }
   const ports = { proxy: await freePort(), sim: await freePort(), admin: await freePort() };
@@ -169,6 +189,8 @@ async function startStack() {
   ];
   const child = spawn(bin, args, { stdio: ["ignore", log, log] });
   fs.closeSync(log);
+  live.add(child);
+  child.once("exit", () => live.delete(child));
   const stack = new Stack(child, ports, dir, logFile);
   try {
     await waitHealthy(stack.proxyUrl, child, logFile, 15000);

@@ -12,12 +12,13 @@ const { waitLegacyFinal, rejects, expectLegacyErrorBody, auditUpstream, upstream
 const T = { timeout: 30000 };
 let stack;
 
+// Bounded: a cold `go build` (when PROXY_BIN is unset) plus the 15 s health wait.
 before(async () => {
   stack = await startStack();
-});
+}, { timeout: 180000 });
 after(async () => {
   await stack?.stop();
-});
+}, { timeout: 15000 });
 
 // finalCompare waits for the run to finish, then checks the legacy get against the sim's run.
 async function finalCompare(id, opts) {

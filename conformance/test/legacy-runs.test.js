@@ -12,12 +12,13 @@ const { waitLegacyFinal, waitSimFinal, rejects, expectLegacyErrorBody, auditUpst
 const T = { timeout: 30000 };
 let stack;
 
+// Bounded: a cold `go build` (when PROXY_BIN is unset) plus the 15 s health wait.
 before(async () => {
   stack = await startStack();
-});
+}, { timeout: 180000 });
 after(async () => {
   await stack?.stop();
-});
+}, { timeout: 15000 });
 
 async function createOne(workflowId, fileName = "doc.pdf", extra = {}) {
   const res = await stack.legacy.workflowRun.create({ workflowId, files: [{ fileUrl: `https://f.example.org/${fileName}`, fileName }], ...extra });

@@ -13,12 +13,13 @@ const { rejects, auditUpstream, header } = require("../lib/flows");
 const T = { timeout: 30000 };
 let stack;
 
+// Bounded: a cold `go build` (when PROXY_BIN is unset) plus the 15 s health wait.
 before(async () => {
   stack = await startStack();
-});
+}, { timeout: 180000 });
 after(async () => {
   await stack?.stop();
-});
+}, { timeout: 15000 });
 
 const POLL = { maxWaitMs: 15000, initialDelayMs: 100, maxDelayMs: 300, jitterFraction: 0 };
 
