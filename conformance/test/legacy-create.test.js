@@ -7,7 +7,7 @@ const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
 const { startStack, uid, Legacy } = require("../lib/harness");
 const { assertLegacy, assertNew, expectLegacyRun, stepType } = require("../lib/expect");
-const { waitLegacyFinal, rejects, expectLegacyErrorBody, auditUpstream, upstreamCreates } = require("../lib/flows");
+const { waitLegacyFinal, rejects, expectLegacyErrorBody, auditUpstream, upstreamCreates, header } = require("../lib/flows");
 
 const T = { timeout: 30000 };
 let stack;
@@ -297,6 +297,21 @@ test("429 from upstream: Retry-After copied, not retried with maxRetries 0; defa
     const res = await stack.legacy.workflowRun.create({ workflowId: `workflow_${uid()}_err429_1`, files });
     assertLegacy("WorkflowRunCreateResponse", res);
     assert.equal(res.workflowRuns.length, 1);
+  }),
+);
+
+test("success is HTTP 200 with JSON; a custom x-extend-workspace-id header is forwarded upstream", T, () =>
+  stack.guard(async () => {
+    await stack.resetRequests();
+    const client = new Legacy.ExtendClient({ token: "test-token", baseUrl: stack.proxyUrl, headers: { "x-extend-workspace-id": "ws_conformance" } });
+    const { data, rawResponse } = await client.workflowRun
+      .create({ workflowId: `workflow_${uid()}`, rawTexts: ["ws"] })
+      .withRawResponse();
+    assert.equal(rawResponse.status, 200);
+    assert.match(rawResponse.headers.get("content-type") ?? "", /application\/json/);
+    assertLegacy("WorkflowRunCreateResponse", data);
+    const [c] = upstreamCreates(await stack.requests());
+    assert.deepEqual(header(c.Header, "x-extend-workspace-id"), ["ws_conformance"]);
   }),
 );
 

@@ -234,6 +234,38 @@ test("batchWorkflowRun.create: batchId, runs share it, priority 90, upstream bod
   }),
 );
 
+test("malformed batch, update and list requests → 400 BadRequestError", T, () =>
+  stack.guard(async () => {
+    const wf = `workflow_badbatch_${uid()}`;
+    await stack.resetRequests();
+    const local = {
+      "input with neither file nor rawText": { workflowId: wf, inputs: [{ rawText: "ok" }, { metadata: { a: 1 } }] },
+      "missing workflowId": { inputs: [{ rawText: "x" }] },
+      "inputs not an array": { workflowId: wf, inputs: { rawText: "x" } },
+    };
+    for (const [what, body] of Object.entries(local)) {
+      const e = await rejects(stack.legacy.batchWorkflowRun.create(body), Legacy.Extend.BadRequestError, 400, what);
+      expectLegacyErrorBody(e.body, "BadRequestErrorBody");
+    }
+    const batches = (await stack.requests()).filter((r) => r.Path === "/workflow_runs/batch");
+    assert.deepEqual(batches, [], "rejected before any upstream batch call");
+    const empty = await rejects(stack.legacy.batchWorkflowRun.create({ workflowId: wf, inputs: [] }), Legacy.Extend.BadRequestError, 400, "empty inputs");
+    expectLegacyErrorBody(empty.body, "BadRequestErrorBody");
+
+    const run = await createOne(`workflow_badupd_${uid()}`);
+    const headers = { authorization: "Bearer test-token", "content-type": "application/json", "x-extend-api-version": "2025-04-21" };
+    for (const [path, body] of [[`/workflow_runs/${run.id}`, "{oops"], ["/workflow_runs/batch", "{oops"]]) {
+      const r = await fetch(`${stack.proxyUrl}${path}`, { method: "POST", headers, body });
+      assert.equal(r.status, 400, `malformed JSON to ${path}`);
+      expectLegacyErrorBody(await r.json(), "BadRequestErrorBody");
+    }
+    for (const q of [{ maxPageSize: 0 }, { maxPageSize: 1000 }, { nextPageToken: "not-a-token" }, { sortBy: "name" }]) {
+      const e = await rejects(stack.legacy.workflowRun.list(q), Legacy.Extend.BadRequestError, 400, `list ${JSON.stringify(q)}`);
+      expectLegacyErrorBody(e.body, "BadRequestErrorBody");
+    }
+  }),
+);
+
 test("workflowRunOutput.update fails clearly: 410 with {success:false, error} saying it was removed", T, () =>
   stack.guard(async () => {
     const run = await createOne(`workflow_corr_${uid()}`);
