@@ -230,3 +230,20 @@ func TestLegacyFile(t *testing.T) {
 		t.Error("a non-object file was accepted")
 	}
 }
+
+func TestLossyPathsCoverRunRoutes(t *testing.T) {
+	for _, route := range []string{"get", "update", "cancel", "create"} {
+		paths := LossyPaths(route)
+		if len(paths) != len(lossyRun) {
+			t.Fatalf("%s: %d paths", route, len(paths))
+		}
+		for _, p := range paths {
+			if !strings.HasPrefix(p, "workflowRun") || strings.Contains(p, "..") {
+				t.Errorf("%s: malformed path %q", route, p)
+			}
+		}
+	}
+	if LossyPaths("delete") != nil {
+		t.Error("delete has nothing lossy")
+	}
+}
