@@ -99,8 +99,12 @@ func (s *Sim) newRunLocked(in createInput, now time.Time, batchID string) *run {
 		r.files = []*simFile{{id: newID("file_", 22), name: "file", created: now}}
 	}
 	r.name = r.files[0].name
+	if in.runName != "" {
+		r.name = in.runName
+	}
 	r.splits = defaultSplits()
 	s.applyOutputs(r, in.outputs)
+	applyLegacyOutputs(r, in.legacyOutputs)
 	r.materializeSplits(now)
 	r.corrections = map[int]*correction{}
 	if r.script.reviewed {
@@ -156,6 +160,24 @@ func (r *run) materializeSplits(now time.Time) {
 		sp.file = &simFile{
 			id: newID("file_", 22), name: fmt.Sprintf("%s (%d-%d)%s", base, sp.start, sp.end, ext),
 			typ: parent.typ, parent: parent.id, pageCount: sp.end - sp.start + 1, parentSplit: sp, created: now,
+		}
+	}
+}
+
+// applyLegacyOutputs honours legacy provided outputs for the sim's processors
+// (dp_ or new ids); they keep what the legacy shapes carry (split ids,
+// observations, classifier confidence).
+func applyLegacyOutputs(r *run, outs []legacyOutput) {
+	for _, o := range outs {
+		switch o.processorID {
+		case ClassifierID, LegacyClassifierID:
+			r.classifyID, r.classifyType, r.classifyConf = o.classifyID, o.classifyTyp, o.confidence
+		case SplitterID, LegacySplitterID:
+			r.splits = append([]split(nil), o.splits...)
+		case ExtractorID, LegacyExtractorID:
+			r.extractValue = o.value
+		case CondExtractorID, LegacyCondExtractorID:
+			r.condValue = o.value
 		}
 	}
 }

@@ -29,6 +29,8 @@ type createInput struct {
 	outputs             []providedOutput
 	priority            float64
 	metadata            map[string]json.RawMessage
+	runName             string         // legacy: the run's name when it is not the file name
+	legacyOutputs       []legacyOutput // legacy: provided outputs in legacy shapes
 }
 
 // batchInput is a validated batch request.
