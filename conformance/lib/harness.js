@@ -9,6 +9,7 @@ const os = require("node:os");
 const path = require("node:path");
 const Legacy = require("extend-legacy");
 const New = require("extend-new");
+const { validatingFetcher } = require("./observe");
 
 const REPO = path.join(__dirname, "..", "..");
 const TOKEN = "test-token";
@@ -76,21 +77,29 @@ class Stack {
     this.simUrl = `http://127.0.0.1:${ports.sim}`;
     this.adminUrl = `http://127.0.0.1:${ports.admin}`;
     this.recorded = []; // every upstream request seen so far, across resets
+    this.violations = []; // schema violations seen by the validating fetchers
     this.legacy = this.legacyClient();
     this.newSim = this.simClient();
-    this.newProxy = new New.ExtendClient({ token: TOKEN, baseUrl: this.proxyUrl, maxRetries: 0, timeoutInSeconds: 20 });
+    this.newProxy = new New.ExtendClient({
+      token: TOKEN, baseUrl: this.proxyUrl, maxRetries: 0, timeoutInSeconds: 20, fetcher: validatingFetcher("new", this.violations),
+    });
   }
 
   /** simClient builds an extend-ai@1.17.0 client pointed straight at the simulator; its requests are tagged as direct. */
   simClient() {
     return new New.ExtendClient({
-      token: TOKEN, baseUrl: this.simUrl, maxRetries: 0, timeoutInSeconds: 20, headers: { "x-conformance-direct": "1" },
+      token: TOKEN,
+      baseUrl: this.simUrl,
+      maxRetries: 0,
+      timeoutInSeconds: 20,
+      headers: { "x-conformance-direct": "1" },
+      fetcher: validatingFetcher("new", this.violations),
     });
   }
 
   /** legacyClient builds an extend-ai@0.0.12 client pointed at the proxy (only the base URL changes). */
-  legacyClient() {
-    return new Legacy.ExtendClient({ token: TOKEN, baseUrl: this.proxyUrl });
+  legacyClient(extra = {}) {
+    return new Legacy.ExtendClient({ token: TOKEN, baseUrl: this.proxyUrl, ...extra, fetcher: validatingFetcher("legacy", this.violations) });
   }
 
   async simJSON(method, p) {
@@ -125,10 +134,16 @@ class Stack {
 
   /** guard runs fn and, when it fails, appends the proxy log tail to the error. */
   async guard(fn) {
+    this.violations.length = 0;
     try {
-      return await fn();
+      const out = await fn();
+      if (this.violations.length) {
+        throw new Error(`responses that violate the SDK's declared types:\n${this.violations.join("\n")}`);
+      }
+      return out;
     } catch (e) {
-      if (e && typeof e === "object") e.message = `${e.message}\n${tail(this.logFile)}`;
+      const seen = this.violations.length ? `\nschema violations seen so far:\n${this.violations.join("\n")}` : "";
+      if (e && typeof e === "object") e.message = `${e.message}${seen}\n${tail(this.logFile)}`;
       throw e;
     }
   }

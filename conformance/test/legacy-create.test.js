@@ -303,7 +303,7 @@ test("429 from upstream: Retry-After copied, not retried with maxRetries 0; defa
 test("success is HTTP 200 with JSON; a custom x-extend-workspace-id header is forwarded upstream", T, () =>
   stack.guard(async () => {
     await stack.resetRequests();
-    const client = new Legacy.ExtendClient({ token: "test-token", baseUrl: stack.proxyUrl, headers: { "x-extend-workspace-id": "ws_conformance" } });
+    const client = stack.legacyClient({ headers: { "x-extend-workspace-id": "ws_conformance" } });
     const { data, rawResponse } = await client.workflowRun
       .create({ workflowId: `workflow_${uid()}`, rawTexts: ["ws"] })
       .withRawResponse();

@@ -183,7 +183,7 @@ test("unknown run ids → NotFoundError on get, update, delete, cancel", T, () =
 
 test("missing token → UnauthorizedError with the legacy error body", T, () =>
   stack.guard(async () => {
-    const anon = new Legacy.ExtendClient({ baseUrl: stack.proxyUrl });
+    const anon = stack.legacyClient({ token: undefined });
     const e = await rejects(anon.workflowRun.list(), Legacy.Extend.UnauthorizedError, 401, "list without token");
     expectLegacyErrorBody(e.body);
   }),

@@ -77,3 +77,19 @@ test("new schemas: open enums accept unknown values; requests are strict", () =>
   assert.deepEqual(v.validate("WorkflowRunsCreateBatchRequest", { workflow: { id: "w" }, inputs: [{ file: { id: "file_1" } }] }), []);
   assert.deepEqual(v.validate("ApiError", { code: "NOT_FOUND", message: "m", retryable: false, requestId: "r" }), []);
 });
+
+test("validating fetcher: maps endpoints to their declared types and flags mismatches", () => {
+  const { check } = require("../lib/observe");
+  const u = (p) => `http://127.0.0.1:1${p}`;
+  assert.match(check("legacy", { method: "GET", url: u("/workflow_runs") }, { ok: true, body: { object: "list", data: [] } }), /WorkflowRunListResponse/);
+  assert.equal(check("legacy", { method: "GET", url: u("/workflow_runs") }, { ok: true, body: { success: true, workflowRuns: [] } }), null);
+  assert.equal(check("legacy", { method: "DELETE", url: u("/workflow_runs/workflow_run_1") }, { ok: true, body: { success: true, workflowRunId: "workflow_run_1", message: "m" } }), null);
+  assert.match(check("legacy", { method: "POST", url: u("/workflow_runs/batch") }, { ok: true, body: { batchId: "b" } }), /BatchWorkflowRunCreateResponse/);
+  assert.match(
+    check("legacy", { method: "GET", url: u("/workflow_runs/x") }, { ok: false, error: { reason: "status-code", statusCode: 404, body: { code: "NOT_FOUND", message: "m", retryable: false } } }),
+    /Error_/,
+  );
+  assert.match(check("legacy", { method: "GET", url: u("/workflow_runs/x") }, { ok: false, error: { reason: "non-json", statusCode: 502, rawBody: "<html>" } }), /not JSON/);
+  assert.equal(check("new", { method: "POST", url: u("/workflow_runs/batch") }, { ok: true, body: { batchId: "b" } }), null);
+  assert.match(check("new", { method: "POST", url: u("/workflow_runs/x/cancel") }, { ok: true, body: { success: true } }), /WorkflowRun/);
+});
