@@ -75,21 +75,8 @@ func parseLegacyCreate(body []byte) ([]createInput, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	wf, err := legacyWorkflowID(root)
+	base, err := legacyCreateBase(root)
 	if err != nil {
-		return nil, err
-	}
-	base := createInput{workflowID: wf}
-	if base.version, err = parseLegacyVersion(root); err != nil {
-		return nil, err
-	}
-	if p := field(root, "priority"); p.Exists() && p.Type != gjson.Null {
-		if p.Type != gjson.Number {
-			return nil, badRequest("priority must be a number")
-		}
-		base.priority = p.Num
-	}
-	if base.metadata, err = parseMetadata(field(root, "metadata"), "metadata"); err != nil {
 		return nil, err
 	}
 	files, texts := field(root, "files"), field(root, "rawTexts")
@@ -124,6 +111,26 @@ func parseLegacyCreate(body []byte) ([]createInput, *apiError) {
 		return nil, badRequest("files or rawTexts is required")
 	}
 	return out, nil
+}
+
+// legacyCreateBase reads what every run of a legacy create shares.
+func legacyCreateBase(root gjson.Result) (createInput, *apiError) {
+	var base createInput
+	var err *apiError
+	if base.workflowID, err = legacyWorkflowID(root); err != nil {
+		return base, err
+	}
+	if base.version, err = parseLegacyVersion(root); err != nil {
+		return base, err
+	}
+	if p := field(root, "priority"); p.Exists() && p.Type != gjson.Null {
+		if p.Type != gjson.Number {
+			return base, badRequest("priority must be a number")
+		}
+		base.priority = p.Num
+	}
+	base.metadata, err = parseMetadata(field(root, "metadata"), "metadata")
+	return base, err
 }
 
 func legacyCreateFile(base createInput, fv gjson.Result, path string) (createInput, *apiError) {

@@ -112,6 +112,13 @@ func (s *Sim) timelineAt(r *run, now time.Time) timeline {
 		}
 		return tl
 	}
+	s.processingAt(r, &tl, eff, now)
+	return tl
+}
+
+// processingAt fills tl for a run that is (or was, when cancelled) PROCESSING at eff.
+func (s *Sim) processingAt(r *run, tl *timeline, eff, now time.Time) {
+	start := tl.start
 	tl.status = stProcessing
 	for i := 0; i < r.stepTotal(); i++ {
 		from, to := s.stepBounds(r, start, i)
@@ -135,7 +142,6 @@ func (s *Sim) timelineAt(r *run, now time.Time) timeline {
 		}
 		return running
 	}
-	return tl
 }
 
 func failedAt(i, failing int) string {

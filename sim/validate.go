@@ -120,18 +120,9 @@ func parseFile(v gjson.Result, path string, allowText bool) (fileInput, *apiErro
 	f.name, f.hasName = name, hasName
 	switch {
 	case field(v, "url").Exists():
-		u := field(v, "url")
-		if u.Type != gjson.String || strings.TrimSpace(u.Str) == "" {
-			return f, badRequest("%s.url must be a non-empty string", path)
-		}
-		f.url = u.Str
-		if st := field(v, "settings"); st.Exists() && st.Type != gjson.Null {
-			if !st.IsObject() {
-				return f, badRequest("%s.settings must be an object", path)
-			}
-			if _, _, err := optString(st, "password", path+".settings"); err != nil {
-				return f, err
-			}
+		f.url, err = parseURLFile(v, path)
+		if err != nil {
+			return f, err
 		}
 	case field(v, "id").Exists():
 		id := field(v, "id")
@@ -150,6 +141,23 @@ func parseFile(v gjson.Result, path string, allowText bool) (fileInput, *apiErro
 		f.text, f.isText = t.Str, true
 	}
 	return f, nil
+}
+
+// parseURLFile validates the FileFromUrl keys: url and settings.password.
+func parseURLFile(v gjson.Result, path string) (string, *apiError) {
+	u := field(v, "url")
+	if u.Type != gjson.String || strings.TrimSpace(u.Str) == "" {
+		return "", badRequest("%s.url must be a non-empty string", path)
+	}
+	if st := field(v, "settings"); st.Exists() && st.Type != gjson.Null {
+		if !st.IsObject() {
+			return "", badRequest("%s.settings must be an object", path)
+		}
+		if _, _, err := optString(st, "password", path+".settings"); err != nil {
+			return "", err
+		}
+	}
+	return u.Str, nil
 }
 
 // parseMetadata validates an optional RunMetadata object (≤ 10 KB).
