@@ -272,3 +272,21 @@ func TestLegacyAuthAndRecording(t *testing.T) {
 		t.Errorf("legacy requests not recorded: %+v", reqs)
 	}
 }
+
+func TestVersionsShareRunsAndTokens(t *testing.T) {
+	e := newEnv(t, Options{})
+	for i := 0; i < 3; i++ {
+		e.do("POST", "/workflow_runs", `{"workflow":{"id":"workflow_v"},"file":{"id":"file_`+string(rune('a'+i))+`"}}`).mustStatus(t, 200)
+	}
+	page := e.do("GET", "/workflow_runs?workflowId=workflow_v&maxPageSize=2", "").json
+	tok := page.Get("nextPageToken").String()
+	rest := e.legacy("GET", "/workflow_runs?workflowId=workflow_v&maxPageSize=2&nextPageToken="+url.QueryEscape(tok), "").mustStatus(t, 200).json
+	if rest.Get("workflowRuns.#").Int() != 1 || rest.Get("nextPageToken").Exists() {
+		t.Errorf("new token on the legacy list: %s", rest.Raw)
+	}
+	id := rest.Get("workflowRuns.0.id").String()
+	run := e.legacy("GET", "/workflow_runs/"+id, "").mustStatus(t, 200).json.Get("workflowRun")
+	if run.Get("name").String() != "file_a.pdf" || run.Get("files.0.id").String() != "file_a" {
+		t.Errorf("new-created run seen through legacy: %s", run.Raw)
+	}
+}
