@@ -4,7 +4,7 @@
 
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const { startStack, uid } = require("../lib/harness");
+const { startStack, uid, poll } = require("../lib/harness");
 const { assertLegacy } = require("../lib/expect");
 const { waitLegacyFinal, upstreamCreates, auditUpstream } = require("../lib/flows");
 
@@ -62,6 +62,31 @@ test("opaque metadata passes through untouched (big integers, nulls, unicode, em
     assert.deepEqual(done.workflowRun.metadata, JSON.parse(raw));
     const got = await fetch(`${stack.proxyUrl}/workflow_runs/${run.id}`, { headers });
     assert.ok((await got.text()).includes("12345678901234567890"), "big integer kept on get");
+  }),
+);
+
+test("a client that gives up during fan-out leaves no run behind", T, () =>
+  stack.guard(async () => {
+    // The sim delays each create response by 1.5 s; the legacy client times out after 0.5 s and
+    // never learns the run ids, so any run that got created must be rolled back (mapping §3.1.5).
+    const before = await stack.runCount();
+    const wf = `workflow_${uid()}_delay_1500`;
+    const files = ["a", "b"].map((n) => ({ fileUrl: `https://f.example.org/gone/${n}.pdf` }));
+    let err;
+    try {
+      await stack.legacy.workflowRun.create(
+        { workflowId: wf, files },
+        { timeoutInSeconds: 0.5, maxRetries: 0 },
+      );
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err, "the client timed out");
+    // Wait until the sim has answered both delayed creates (or they were abandoned), so the count below means something.
+    const mine = (reqs) => upstreamCreates(reqs).filter((r) => r.Body?.workflow?.id === wf);
+    await poll(() => stack.requests(), (reqs) => mine(reqs).length === files.length, { boundMs: 5000, everyMs: 250 }).catch(() => {});
+    const last = await poll(() => stack.runCount(), (n) => n === before, { boundMs: 10000, everyMs: 250 }).catch(async () => stack.runCount());
+    assert.equal(last, before, `runs left behind after the client left: ${last - before}`);
   }),
 );
 
