@@ -157,6 +157,21 @@ test("cancel: a _slow run becomes CANCELLED; cancelling a finished run → 400",
     assert.equal(sim.status, "CANCELLED");
     expectLegacyRun(res.workflowRun, sim);
 
+    const after = await stack.legacy.workflowRun.get(run.id);
+    expectLegacyRun(after.workflowRun, await stack.newSim.workflowRuns.retrieve(run.id));
+
+    // A default run cancelled half-way: finished step runs keep their outputs, the rest are CANCELLED.
+    const mid = await createOne(`workflow_mid_${uid()}`);
+    await poll(() => stack.newSim.workflowRuns.retrieve(mid.id), (r) => r.status === "PROCESSING" && r.stepRuns.length >= 2);
+    const midRes = await stack.legacy.workflowRun.cancel(mid.id);
+    assertLegacy("WorkflowRunCancelResponse", midRes);
+    const midGet = await stack.legacy.workflowRun.get(mid.id);
+    assertLegacy("WorkflowRunGetResponse", midGet);
+    assert.equal(midGet.workflowRun.status, "CANCELLED");
+    expectLegacyRun(midGet.workflowRun, await stack.newSim.workflowRuns.retrieve(mid.id));
+    const cancelledList = await stack.legacy.workflowRun.list({ status: "CANCELLED", workflowId: mid.workflow.id });
+    assert.deepEqual(cancelledList.workflowRuns.map((r) => r.id), [mid.id]);
+
     const done = await createOne(`workflow_fin_${uid()}`);
     await waitSimFinal(stack.newSim, done.id);
     const e = await rejects(stack.legacy.workflowRun.cancel(done.id), Legacy.Extend.BadRequestError, 400, "cancel finished");
@@ -251,6 +266,9 @@ test("malformed batch, update and list requests → 400 BadRequestError", T, () 
     assert.deepEqual(batches, [], "rejected before any upstream batch call");
     const empty = await rejects(stack.legacy.batchWorkflowRun.create({ workflowId: wf, inputs: [] }), Legacy.Extend.BadRequestError, 400, "empty inputs");
     expectLegacyErrorBody(empty.body, "BadRequestErrorBody");
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ rawText: `t${i}` }));
+    const big = await rejects(stack.legacy.batchWorkflowRun.create({ workflowId: wf, inputs: tooMany }), Legacy.Extend.BadRequestError, 400, "1001 inputs");
+    expectLegacyErrorBody(big.body, "BadRequestErrorBody");
 
     const run = await createOne(`workflow_badupd_${uid()}`);
     const headers = { authorization: "Bearer test-token", "content-type": "application/json", "x-extend-api-version": "2025-04-21" };

@@ -188,6 +188,24 @@ test("new SDK pointed at the proxy (x-extend-api-version 2026-02-09) works uncha
   }),
 );
 
+test("pass-through keeps upstream errors as they are: 429 with Retry-After, 500 ApiError", T, () =>
+  stack.guard(async () => {
+    const file = { url: "https://f.example.org/e.pdf" };
+    const rl = await rejects(
+      stack.newProxy.workflowRuns.create({ workflow: { id: `workflow_${uid()}_err429_1` }, file }),
+      New.Extend.TooManyRequestsError, 429, "429 through the proxy",
+    );
+    assertNew("ApiError", rl.body);
+    assert.equal(rl.rawResponse?.headers?.get("retry-after"), "1");
+    const ise = await rejects(
+      stack.newProxy.workflowRuns.create({ workflow: { id: `workflow_${uid()}_err5xx_1` }, file }),
+      New.Extend.InternalServerError, 500, "500 through the proxy",
+    );
+    assertNew("ApiError", ise.body);
+    assert.equal(ise.body.retryable, true);
+  }),
+);
+
 test("every request the proxy forwarded validates against the new SDK's request types", T, () =>
   stack.guard(async () => auditUpstream(await stack.allRequests())),
 );
