@@ -54,6 +54,27 @@ test("get: final runs for scripted outcomes match the simulator field by field",
   }),
 );
 
+test("get: a package run and an untyped file, created with the new SDK, read through the legacy client", T, () =>
+  stack.guard(async () => {
+    const pkg = await stack.newSim.workflowRuns.create({
+      workflow: { id: `workflow_pkg_${uid()}` },
+      package: { files: [{ url: "https://f.example.org/p/one.pdf" }, { id: "file_PkgTwo0000000000" }, { url: "https://f.example.org/p/three.zip" }] },
+    });
+    const zip = await createOne(`workflow_zip_${uid()}`, "archive.zip");
+    for (const id of [pkg.id, zip.id]) {
+      const got = await waitLegacyFinal(stack.legacy, id);
+      assertLegacy("WorkflowRunGetResponse", got);
+      const sim = await stack.newSim.workflowRuns.retrieve(id);
+      expectLegacyRun(got.workflowRun, sim);
+    }
+    const z = (await stack.legacy.workflowRun.get(zip.id)).workflowRun;
+    assert.ok(!("type" in z.files[0]), "a file type outside the legacy enum is left out");
+    const p = (await stack.legacy.workflowRun.get(pkg.id)).workflowRun;
+    assert.equal(p.files.length, 3);
+    assert.equal(p.name, "one.pdf");
+  }),
+);
+
 test("list: filters, sort and two pages", T, () =>
   stack.guard(async () => {
     const wf = `workflow_list_${uid()}`;
