@@ -47,6 +47,11 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	results := p.fanOut(ctx, r, reqs)
 	runs, failErr := collect(ctx, results)
+	if failErr == nil && ctx.Err() != nil {
+		// The client left (or the deadline passed) while the creates ran: it
+		// will never see these runs, and will likely retry, so roll them back.
+		failErr = ctx.Err()
+	}
 	var body []byte
 	if failErr == nil {
 		rc := p.runContext(r, rep)

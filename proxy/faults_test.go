@@ -261,3 +261,33 @@ func TestHeadersForwardedAndSecretsNotLogged(t *testing.T) {
 		t.Fatal("no access log lines")
 	}
 }
+
+// Regression: a client that gives up while its creates are in flight got a
+// 200 written to a closed connection and its runs stayed behind.
+func TestClientGoneDuringFanOutLeavesNoRuns(t *testing.T) {
+	e := newEnv(t, nil)
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/workflow_runs",
+		strings.NewReader(`{"workflowId":"workflow_gone_delay_400","rawTexts":["a","b"]}`))
+	req.Header.Set("Authorization", "Bearer k")
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the client was meant to time out")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		creates := 0
+		for _, rec := range e.sim.Requests() {
+			if rec.Method == "POST" && rec.Path == "/workflow_runs" {
+				creates++
+			}
+		}
+		if creates == 2 && e.sim.RunCount() == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d creates seen, %d runs left behind", creates, e.sim.RunCount())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
