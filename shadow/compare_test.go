@@ -133,3 +133,21 @@ func FuzzCompare(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCompareRun(b *testing.B) {
+	run := []byte(`{"success":true,"workflowRun":{"id":"workflow_run_1","status":"PROCESSED","name":"a.pdf",` +
+		`"files":[{"id":"f1","name":"a.pdf","metadata":{"pageCount":3}}],` +
+		`"outputs":[{"processorId":"p1","output":{"value":{"total":12.5,"lines":[1,2,3]}},"edits":{}},` +
+		`{"processorId":"p2","output":{"type":"invoice","confidence":0.9},"edits":{}}],"stepRuns":[]}}`)
+	other := []byte(`{"success":true,"workflowRun":{"id":"workflow_run_1","status":"PROCESSED","name":"a.pdf",` +
+		`"files":[{"id":"f1","name":"a.pdf","metadata":{"pageCount":3}}],` +
+		`"outputs":[{"processorId":"p2","output":{"type":"invoice","confidence":0.9},"edits":{}},` +
+		`{"processorId":"p1","output":{"value":{"total":12.50,"lines":[1,2,3]}},"edits":{}}],"stepRuns":[]}}`)
+	unordered := DefaultConfig().Unordered
+	b.ReportAllocs()
+	for b.Loop() {
+		if d := Compare(run, other, nil, unordered); len(d) != 0 {
+			b.Fatalf("unexpected diffs %+v", d)
+		}
+	}
+}
