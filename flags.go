@@ -34,8 +34,14 @@ var settings = []setting{
 		func(c *config.Config, v string) { c.Log.Format = v }},
 }
 
+// startup is what the command line asks for besides settings.
+type startup struct {
+	check      bool   // --check-config
+	configPath string // the file in use ("" for none)
+}
+
 // loadConfig applies file < environment < flags and validates the result.
-func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config.Config, bool, error) {
+func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config.Config, startup, error) {
 	fs := flag.NewFlagSet("extend-compat-proxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "YAML configuration file (env EXTEND_COMPAT_CONFIG); see config.yaml")
@@ -49,18 +55,18 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return config.Config{}, false, err
+		return config.Config{}, startup{}, err
 	}
 	if fs.NArg() > 0 {
-		return config.Config{}, false, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return config.Config{}, startup{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	path := *configPath
-	if path == "" {
-		path = getenv("EXTEND_COMPAT_CONFIG")
+	st := startup{check: *check, configPath: *configPath}
+	if st.configPath == "" {
+		st.configPath = getenv("EXTEND_COMPAT_CONFIG")
 	}
-	cfg, err := config.Load(path)
+	cfg, err := config.Load(st.configPath)
 	if err != nil {
-		return cfg, *check, err
+		return cfg, st, err
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -72,5 +78,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 			s.set(&cfg, *values[i])
 		}
 	}
-	return cfg, *check, cfg.Validate()
+	if v := getenv("EXTEND_COMPAT_FINGERPRINT_KEY"); v != "" {
+		cfg.Rollout.FingerprintKey = v
+	}
+	return cfg, st, cfg.Validate()
 }

@@ -42,11 +42,11 @@ func exitCode(err error) int {
 // run parses flags and environment, loads and validates the configuration,
 // then serves until ctx is cancelled (SIGTERM/SIGINT) and drains.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, check, err := loadConfig(args, getenv, stderr)
+	cfg, st, err := loadConfig(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	if check {
+	if st.check {
 		fmt.Fprintln(stdout, "configuration OK")
 		return nil
 	}
@@ -61,7 +61,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log.Info("ready", zap.String("listen", srv.Addr("proxy")), zap.String("admin", srv.Addr("admin")),
 		zap.String("upstream", cfg.Upstream), zap.String("sim", srv.Addr("sim")))
-	<-ctx.Done()
+	load := func() (config.Config, error) {
+		cfg, _, err := loadConfig(args, getenv, io.Discard)
+		return cfg, err
+	}
+	if st.configPath != "" {
+		if err := srv.WatchConfig(ctx, st.configPath, load); err != nil {
+			log.Warn("config file not watched; SIGHUP still reloads", zap.Error(err))
+		}
+	}
+	waitForStop(ctx, log, func() { _ = srv.ReloadFrom(load) })
 	log.Info("shutting down", zap.Duration("drain_delay", cfg.Timeouts.DrainDelay.Std()),
 		zap.Duration("deadline", cfg.Timeouts.Shutdown.Std()))
 	srv.Proxy.SetDraining(true)
@@ -73,6 +82,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// waitForStop blocks until ctx ends, reloading on every SIGHUP.
+func waitForStop(ctx context.Context, log *zap.Logger, reload func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			log.Info("SIGHUP: reloading configuration")
+			reload()
+		}
+	}
 }
 
 // newLogger builds a zap logger: JSON for production, console for development.

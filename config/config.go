@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
+	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
 )
 
 // Config is every operational setting. The zero value is not useful; start from Default().
@@ -47,6 +50,13 @@ type Config struct {
 	Translate Translate `yaml:"translate"`
 	// Simulator tunes the embedded simulator's timeline.
 	Simulator Simulator `yaml:"simulator"`
+	// LegacyUpstream is where passthrough mode sends legacy requests; "" means Upstream
+	// (the vendor picks the version by header).
+	LegacyUpstream string `yaml:"legacyUpstream"`
+	// Rollout chooses translate, passthrough or shadow per route and tenant (reloadable).
+	Rollout rollout.Config `yaml:"rollout"`
+	// Shadow bounds and tunes the background comparison (reloadable).
+	Shadow shadow.Config `yaml:"shadow"`
 }
 
 // Timeouts are server, upstream and per-request deadlines.
@@ -115,6 +125,8 @@ func Default() Config {
 		Log:       Log{Level: "info", Format: "json"},
 		Translate: Translate{MaxFiles: 50},
 		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
+		Rollout:   rollout.DefaultConfig(),
+		Shadow:    shadow.DefaultConfig(),
 	}
 }
 
@@ -197,6 +209,13 @@ func (c Config) Validate() error {
 	if c.Simulator.PendingFor < 0 || c.Simulator.ProcessFor < 0 {
 		add("simulator: durations must not be negative")
 	}
+	if c.LegacyUpstream != "" {
+		if u, err := url.Parse(c.LegacyUpstream); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("legacyUpstream: %q must be an http(s) URL or empty", c.LegacyUpstream)
+		}
+	}
+	p = append(p, c.Rollout.Validate()...)
+	p = append(p, c.Shadow.Validate()...)
 	if len(p) == 0 {
 		return nil
 	}

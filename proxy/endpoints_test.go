@@ -298,3 +298,36 @@ func nullPath(v gjson.Result, path string) string {
 	}
 	return ""
 }
+
+// Request secrets (batch inputs, or a stray create field) never reach the logs,
+// and the unknown create field is reported by path, not value.
+func TestSecretsNeverLogged(t *testing.T) {
+	e := newEnv(t, nil)
+	wantStatus(t, e.legacy("POST", "/workflow_runs/batch", `{"workflowId":"workflow_s","inputs":[{"rawText":"x","secrets":{"erpApiKey":"sk_live_SECRET_1"}}]}`), 200)
+	wantStatus(t, e.legacy("POST", "/workflow_runs", `{"workflowId":"workflow_s","rawTexts":["x"],"secrets":{"k":"sk_live_SECRET_2"},"webhookSecret":"wss_SECRET_3"}`), 200)
+	sawPath := false
+	for _, l := range e.logs.All() {
+		line := fmt.Sprint(l.Message, l.ContextMap())
+		for _, s := range []string{"SECRET_1", "SECRET_2", "SECRET_3", "sk_test_secret_token_123"} {
+			if strings.Contains(line, s) {
+				t.Fatalf("secret %s logged: %s", s, line)
+			}
+		}
+		sawPath = sawPath || strings.Contains(line, "webhookSecret")
+	}
+	if !sawPath {
+		t.Fatal("the unknown field was not reported by path")
+	}
+	var secrets int
+	for _, rec := range e.sim.Requests() {
+		if gjson.GetBytes(rec.Body, "inputs.0.secrets.erpApiKey").String() == "sk_live_SECRET_1" {
+			secrets++
+		}
+		if gjson.GetBytes(rec.Body, "secrets").Exists() {
+			t.Fatalf("legacy create has no secrets field; it must not be forwarded: %s", rec.Body)
+		}
+	}
+	if secrets != 1 {
+		t.Fatal("batch secrets were not forwarded upstream")
+	}
+}

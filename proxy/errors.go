@@ -87,6 +87,7 @@ func (p *Proxy) errorAnswer(ctx context.Context, err error, h http.Header) (int,
 		}
 		return us.resp.Status, body
 	case errors.Is(err, translate.ErrInvalidResponse):
+		stateFrom(ctx).translationFailed = true
 		p.metrics.translationFailures.WithLabelValues(stateFrom(ctx).route).Inc()
 		return http.StatusBadGateway, translate.LegacyError("the upstream API answered with a body the proxy could not translate")
 	case errors.Is(ctx.Err(), context.Canceled):

@@ -50,6 +50,13 @@ type Options struct {
 	Translate translate.Options
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Modes picks translate, passthrough or shadow per legacy request; nil means always translate.
+	Modes ModeDecider
+	// Shadow runs and compares the other path for shadowed requests; nil disables shadow comparison.
+	Shadow ShadowRunner
+	// LegacyUpstream is where passthrough sends legacy requests (with their
+	// 2025-04-21 header); nil means Upstream, since the vendor picks the version by header.
+	LegacyUpstream *url.URL
 }
 
 // Proxy is an http.Handler serving legacy and new clients.
@@ -59,8 +66,12 @@ type Proxy struct {
 	metrics  *Metrics
 	router   *mux.Router
 	passthru *httputil.ReverseProxy
-	up       *upstream
-	draining atomic.Bool
+	// legacyProxy forwards legacy requests unchanged in passthrough mode.
+	legacyProxy *httputil.ReverseProxy
+	// translateOnly routes legacy requests straight to the translating handlers (shadow runs).
+	translateOnly *mux.Router
+	up            *upstream
+	draining      atomic.Bool
 }
 
 // New builds a Proxy from opt.
@@ -74,6 +85,7 @@ func New(opt Options) (*Proxy, error) {
 		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
 		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}}
 	p.passthru = p.newPassthrough()
+	p.legacyProxy = p.newLegacyPassthrough()
 	p.router = p.routes()
 	return p, nil
 }
@@ -98,6 +110,9 @@ func withDefaults(o Options) Options {
 	setDefault(&o.UpstreamTimeout, 60*time.Second)
 	setDefault(&o.CompensationTimeout, 30*time.Second)
 	o.Retry = o.Retry.withDefaults()
+	if o.LegacyUpstream == nil {
+		o.LegacyUpstream = o.Upstream
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}

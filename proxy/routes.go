@@ -36,6 +36,9 @@ func (p *Proxy) routes() *mux.Router {
 	r.Handle("/readyz", p.wrap(routeHealth, modeLocal, http.HandlerFunc(p.readyz))).Methods(http.MethodGet, http.MethodHead)
 
 	legacy := r.MatcherFunc(p.isLegacy).Subrouter()
+	p.translateOnly = mux.NewRouter()
+	p.translateOnly.UseEncodedPath()
+	p.translateOnly.SkipClean(true)
 	for _, rt := range []struct {
 		method, path, name string
 		h                  http.HandlerFunc
@@ -53,7 +56,8 @@ func (p *Proxy) routes() *mux.Router {
 		if rt.name == routeOutputs {
 			mode = modeLocal
 		}
-		legacy.Handle(rt.path, p.wrap(rt.name, mode, rt.h)).Methods(rt.method)
+		legacy.Handle(rt.path, p.wrap(rt.name, mode, p.dispatch(rt.name, rt.h))).Methods(rt.method)
+		p.translateOnly.Handle(rt.path, rt.h).Methods(rt.method)
 	}
 	r.PathPrefix("/").Handler(p.wrap(routeOther, modePassthrough, http.HandlerFunc(p.passthrough)))
 	return r
@@ -147,6 +151,9 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 		fields = append(fields, zap.Strings("synthesized_fields", st.synthesized))
 	}
 	st.mu.Unlock()
+	if st.tenant != "" {
+		fields = append(fields, zap.String("tenant", st.tenant), zap.String("mode_reason", st.reason))
+	}
 	if st.errMsg != "" {
 		fields = append(fields, zap.String("error", st.errMsg))
 	}

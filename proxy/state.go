@@ -27,6 +27,10 @@ type reqState struct {
 	unmapped      []string
 	synthesized   []string
 	errMsg        string
+	tenant        string // rollout fingerprint of the API key, never the key
+	reason        string // why the mode was chosen
+	// translationFailed marks an upstream answer the translator could not handle.
+	translationFailed bool
 }
 
 type stateKey struct{}

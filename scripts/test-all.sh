@@ -20,20 +20,21 @@ step "go test -race ./..."
 go test -race -count=1 -timeout 15m ./...
 
 step "fuzz targets, briefly"
-for pkg in ./translate; do
+for pkg in ./translate ./shadow ./sim; do
   for target in $(go test "$pkg" -list '^Fuzz' | grep '^Fuzz' || true); do
     go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-4s}"
   done
 done
 
-if [ -f scripts/browser-deps.sh ]; then
-  step "browser dependencies (Debian chromium)"
-  scripts/browser-deps.sh
-fi
 
 if [ -f conformance/run.sh ]; then
   step "Node conformance suite (real extend-ai SDKs)"
   conformance/run.sh
+fi
+
+if [ -f browser/run.sh ]; then
+  step "browser test of the admin shadow page (Debian chromium, headless)"
+  browser/run.sh
 fi
 
 step "all tests passed"

@@ -21,6 +21,8 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/config"
 	"github.com/extend-compat-proxy/extend-compat-proxy/proxy"
+	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
+	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
 	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
@@ -34,6 +36,8 @@ type Server struct {
 	log      *zap.Logger
 	Proxy    *proxy.Proxy
 	Sim      *sim.Sim // nil unless upstream is "sim"
+	Rollout  *rollout.Controller
+	Shadow   *shadow.Shadower
 	servers  []*http.Server
 	addrs    map[string]string
 	wg       sync.WaitGroup
@@ -50,7 +54,18 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	p, err := proxy.New(proxyOptions(cfg, upstream, log, proxy.NewMetrics(reg)))
+	s.Rollout, err = rollout.New(cfg.Rollout, reg, log.Named("rollout"), nil)
+	if err != nil {
+		s.closeNow()
+		return nil, err
+	}
+	s.Shadow = shadow.New(cfg.Shadow, reg, log.Named("shadow"), nil)
+	opt := proxyOptions(cfg, upstream, log, proxy.NewMetrics(reg))
+	opt.Modes, opt.Shadow = s.Rollout, s.Shadow
+	if cfg.LegacyUpstream != "" {
+		opt.LegacyUpstream, _ = url.Parse(cfg.LegacyUpstream)
+	}
+	p, err := proxy.New(opt)
 	if err != nil {
 		s.closeNow()
 		return nil, err
@@ -135,6 +150,11 @@ func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("GET /healthz", s.Proxy)
 	mux.Handle("GET /readyz", s.Proxy)
+	mux.Handle("/admin/rollout", s.Rollout.Handler())
+	mux.Handle("/admin/rollout/", s.Rollout.Handler())
+	report := s.Shadow.Handler(func() any { return s.Rollout.Status() })
+	mux.Handle("GET /admin/shadow", report)
+	mux.Handle("GET /admin/shadow.json", report)
 	return mux
 }
 
@@ -177,6 +197,11 @@ func (s *Server) Close(ctx context.Context) error {
 			_ = s.servers[i].Close()
 		}
 	}
+	if s.Shadow != nil {
+		if err := s.Shadow.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	s.wg.Wait()
 	return errors.Join(errs...)
 }
@@ -184,6 +209,11 @@ func (s *Server) Close(ctx context.Context) error {
 func (s *Server) closeNow() {
 	if s.stopProb != nil {
 		s.stopProb()
+	}
+	if s.Shadow != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = s.Shadow.Close(ctx)
 	}
 	for _, srv := range s.servers {
 		_ = srv.Close()
