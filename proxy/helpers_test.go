@@ -142,3 +142,8 @@ func readAll(r *http.Request) []byte {
 	b, _ := io.ReadAll(r.Body)
 	return bytes.TrimSpace(b)
 }
+
+func readAllBody(resp *http.Response) []byte {
+	b, _ := io.ReadAll(resp.Body)
+	return b
+}
