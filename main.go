@@ -54,6 +54,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	// Registered before serving, so an early SIGHUP reloads instead of killing the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	defer func() { _ = log.Sync() }()
 	srv, err := server.Open(cfg, log)
 	if err != nil {
@@ -70,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			log.Warn("config file not watched; SIGHUP still reloads", zap.Error(err))
 		}
 	}
-	waitForStop(ctx, log, func() { _ = srv.ReloadFrom(load) })
+	waitForStop(ctx, hup, log, func() { _ = srv.ReloadFrom(load) })
 	log.Info("shutting down", zap.Duration("drain_delay", cfg.Timeouts.DrainDelay.Std()),
 		zap.Duration("deadline", cfg.Timeouts.Shutdown.Std()))
 	srv.Proxy.SetDraining(true)
@@ -85,10 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // waitForStop blocks until ctx ends, reloading on every SIGHUP.
-func waitForStop(ctx context.Context, log *zap.Logger, reload func()) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+func waitForStop(ctx context.Context, hup <-chan os.Signal, log *zap.Logger, reload func()) {
 	for {
 		select {
 		case <-ctx.Done():

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -63,5 +65,35 @@ func TestRunServesAndStopsOnCancel(t *testing.T) {
 func TestUnknownFlagIsAnError(t *testing.T) {
 	if err := run(context.Background(), []string{"--nope"}, envOf(nil), &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Fatal("unknown flag accepted")
+	}
+}
+
+func TestSIGHUPReloads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("listen: \"127.0.0.1:0\"\nadminListen: \"\"\nupstream: sim\n"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{b: &bytes.Buffer{}}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--config", path}, envOf(nil), &bytes.Buffer{}, logs) }()
+	waitLog := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(logs.String(), what) {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("no %q in logs:\n%s", what, logs.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitLog(`"msg":"ready"`)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitLog("SIGHUP: reloading configuration")
+	waitLog("reloaded configuration")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
