@@ -92,7 +92,8 @@ test('rollout modes, percentages and fallbacks are visible', async () => {
   assert.equal(await pilot.locator('[data-col="routes"]').innerText(), 'get, list');
   const fb = ro.locator('tr[data-fallback="create"]');
   assert.equal(await fb.locator('[data-col="active"]').innerText(), 'true');
-  assert.match(await fb.locator('[data-col="reason"]').innerText(), /12%/);
+  assert.match(await fb.locator('[data-col="reason"]').innerText(), /error rate/);
+  assert.equal(await ro.locator('tr[data-fallback="get"] [data-col="active"]').innerText(), 'false');
 });
 
 test('the page refreshes itself, logs no errors, and a screenshot is kept', async () => {

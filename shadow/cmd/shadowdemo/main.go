@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
 )
 
@@ -49,7 +50,11 @@ func run(args []string) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/admin/", s.Handler(func() any { return rollout }))
+	ro, err := demoRollout(clk.Now)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/admin/", s.Handler(func() any { return ro.Status() }))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
 	fmt.Printf("listening http://%s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,19 +74,28 @@ func run(args []string) error {
 	return nil
 }
 
-// rollout imitates the rollout package's Status so the page shows modes, percentages and a fallback.
-var rollout = map[string]any{
-	"defaultMode":    "passthrough",
-	"killSwitch":     false,
-	"headerOverride": true,
-	"rules": []map[string]any{
-		{"name": "pilot-tenants", "routes": []string{"get", "list"}, "mode": "shadow", "percent": 25},
-		{"name": "translate-writes", "routes": []string{"create"}, "mode": "translate", "percent": 5},
-	},
-	"fallbacks": map[string]any{
-		"create": map[string]any{"active": true, "since": "2026-02-09T11:55:00Z", "until": "2026-02-09T12:25:00Z",
-			"errorRate": 0.12, "reason": "error rate 12% over 5% for 5m"},
-	},
+// demoRollout is a real rollout controller with a canary rule set and a
+// tripped fallback on create, so the page shows what an operator would see.
+func demoRollout(now func() time.Time) (*rollout.Controller, error) {
+	pct := func(v float64) *float64 { return &v }
+	cfg := rollout.DefaultConfig()
+	cfg.FingerprintKey = "demo-key"
+	cfg.DefaultMode = rollout.Passthrough
+	cfg.HeaderOverride = true
+	cfg.Rules = []rollout.Rule{
+		{Name: "pilot-tenants", Routes: []string{"get", "list"}, Mode: rollout.Shadow, Percent: pct(25)},
+		{Name: "translate-writes", Routes: []string{"create"}, Mode: rollout.Translate, Percent: pct(5)},
+	}
+	cfg.Fallback.MinRequests = 5
+	c, err := rollout.New(cfg, nil, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	d := rollout.Decision{Mode: rollout.Translate, Serve: rollout.Translate}
+	for i := 0; i < 8; i++ {
+		c.Observe("create", d, 502, false)
+	}
+	return c, nil
 }
 
 type clock struct {
