@@ -1,11 +1,10 @@
 package rollout
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/extend-compat-proxy/extend-compat-proxy/internal/duration"
 )
 
 // Config is the `rollout:` section of config.yaml. It is reloadable.
@@ -122,21 +121,4 @@ func knownRoute(r string) bool {
 }
 
 // Duration is a time.Duration written as "1m" in YAML and JSON.
-type Duration time.Duration
-
-// UnmarshalYAML accepts a duration string.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	var s string
-	if err := n.Decode(&s); err != nil {
-		return fmt.Errorf("line %d: duration must be a string like \"1m\"", n.Line)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration", n.Line, s)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalJSON writes the duration string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+type Duration = duration.Duration
