@@ -291,3 +291,43 @@ func TestClientGoneDuringFanOutLeavesNoRuns(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A create whose answer never comes may have made a run nobody can name: the
+// client gets a non-retryable 409 saying so, and the runs that are known are
+// rolled back.
+func TestCreateTimeoutIsAnUnknownOutcome(t *testing.T) {
+	var creates atomic.Int32
+	var deleted atomic.Value
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/workflow_runs":
+			if creates.Add(1) == 2 {
+				select { // the second create never answers in time
+				case <-r.Context().Done():
+				case <-time.After(2 * time.Second):
+				}
+				return
+			}
+			jsonReply(w, 200, newRunJSON("workflow_run_known", "a.pdf"))
+		case r.Method == "DELETE":
+			deleted.Store(r.URL.Path)
+			jsonReply(w, 200, `{"id":"workflow_run_known"}`)
+		default:
+			jsonReply(w, 200, newRunJSON("workflow_run_known", "a.pdf"))
+		}
+	}), func(o *Options) {
+		o.FanOutConcurrency = 1
+		o.UpstreamTimeout = 150 * time.Millisecond
+	})
+	r := e.legacy("POST", "/workflow_runs", `{"workflowId":"workflow_x","rawTexts":["a","b","c"]}`)
+	wantStatus(t, r, 409)
+	if msg := r.get("error").String(); !strings.Contains(msg, "outcome unknown for input 1") {
+		t.Fatalf("409 does not name the unknown input: %s", msg)
+	}
+	if deleted.Load() != "/workflow_runs/workflow_run_known" {
+		t.Fatalf("known run not rolled back: %v", deleted.Load())
+	}
+	if creates.Load() != 2 {
+		t.Fatalf("%d creates; none may start after the failure", creates.Load())
+	}
+}
