@@ -331,3 +331,16 @@ func TestCreateTimeoutIsAnUnknownOutcome(t *testing.T) {
 		t.Fatalf("%d creates; none may start after the failure", creates.Load())
 	}
 }
+
+// Passthrough bodies obey the same limit, with the caller's own error shape.
+func TestPassthroughBodyTooLarge(t *testing.T) {
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		readAll(r)
+		jsonReply(w, 200, `{}`)
+	}), func(o *Options) { o.MaxBodyBytes = 1024 })
+	r := e.do("POST", "/workflow_runs", `{"workflow":{"id":"workflow_x"},"file":{"text":"`+strings.Repeat("a", 4096)+`"}}`,
+		http.Header{"X-Extend-Api-Version": {"2026-02-09"}})
+	if r.status != 413 || r.get("code").String() != "REQUEST_TOO_LARGE" {
+		t.Fatalf("want a 413 ApiError, got %d %s", r.status, r.body)
+	}
+}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httputil"
 
@@ -60,7 +61,8 @@ func (p *Proxy) passthroughError(w http.ResponseWriter, r *http.Request, err err
 
 // classifyTransportErr turns a ReverseProxy error into the funnel's vocabulary.
 func classifyTransportErr(r *http.Request, err error) error {
-	if _, ok := err.(*http.MaxBytesError); ok {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
 		return err
 	}
 	return &upstreamErr{err: err, sent: true, timeout: isTimeout(err, r.Context())}

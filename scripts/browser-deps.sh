@@ -6,8 +6,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ ! -x /usr/bin/chromium ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 fi
 if [ ! -d "$root/browser/node_modules" ]; then
   (cd "$root/browser" && npm ci --no-audit --no-fund)
