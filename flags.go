@@ -53,6 +53,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: extend-compat-proxy [flags]\n\nServes 2025-04-21 Extend workflow-run clients through the 2026-02-09 API.\nPrecedence: flags > EXTEND_COMPAT_* environment > config file > defaults.\n\nFlags:")
 		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n\nSIGHUP or an edit of the config file reloads the rollout and shadow sections; SIGTERM drains and stops.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return config.Config{}, startup{}, err
