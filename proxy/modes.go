@@ -187,6 +187,7 @@ func (p *Proxy) shadowJob(route string, d rollout.Decision, r *http.Request, bod
 	}
 	if route == routeCreate || route == routeBatch {
 		job.Cleanup = func(ctx context.Context, out []byte) { p.cleanupShadowWrite(ctx, header, out) }
+		job.Ignore = separateCreateNoise
 	}
 	return job
 }
@@ -229,6 +230,16 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	return r.buf.Write(b)
+}
+
+// separateCreateNoise are the paths that differ by nature between the served
+// create and the shadow's own, separate create: new ids, new timestamps, the
+// generated names of raw-text files, the shadow tag, the batch id.
+var separateCreateNoise = []string{
+	"workflowRuns.#.id", "workflowRuns.#.files.#.id", "workflowRuns.#.files.#.name",
+	"workflowRuns.#.files.#.createdAt", "workflowRuns.#.files.#.updatedAt",
+	"workflowRuns.#.startTime", "workflowRuns.#.endTime", "workflowRuns.#.metadata." + shadowTag,
+	"batchId",
 }
 
 // tagShadowWrite adds metadata[shadowTag]=true to a create (top level) or

@@ -135,7 +135,7 @@ func TestShadowWriteCleanup(t *testing.T) {
 	rc := rollout.DefaultConfig()
 	rc.DefaultMode = rollout.Shadow
 	sc := shadowConfig()
-	sc.Writes, sc.WriteSampleRate, sc.WriteBudgetPerMinute = true, 1, 100
+	sc.Writes, sc.WriteSampleRate, sc.WriteBudgetPerMinute, sc.StoreValues = true, 1, 100, true
 	opt, _, sh := withModes(t, rc, sc)
 	e := newEnv(t, nil, opt)
 	r := e.legacy("POST", "/workflow_runs", `{"workflowId":"workflow_sw","rawTexts":["a","b"],"metadata":{"k":"v"}}`)
@@ -154,7 +154,10 @@ func TestShadowWriteCleanup(t *testing.T) {
 	if tagged != 2 {
 		t.Fatalf("%d tagged shadow creates, want 2", tagged)
 	}
-	if c := routeReport(rep, "create"); c.Totals["shadow_error"] != 0 || c.Totals["match"]+c.Totals["mismatch"] != 1 {
+	if c := routeReport(rep, "create"); c.Totals["shadow_error"] != 0 || c.Totals["match"] != 1 {
+		for _, d := range rep.Recent {
+			t.Logf("%s %s %s/%s %s | %s", d.Path, d.Kind, d.ServedType, d.ShadowType, d.ServedValue, d.ShadowValue)
+		}
 		t.Fatalf("create shadow totals %v (%s)", c.Totals, c.LastError)
 	}
 }

@@ -42,6 +42,9 @@ type Job struct {
 	// LossyPaths are patterns the mapping documents as lossy for this route: differences there are counted
 	// as "lossy" per path and do not make a mismatch.
 	LossyPaths []string
+	// Ignore are extra patterns ignored for this job only, on top of Config.Ignore: for example the ids
+	// and timestamps that differ by nature between two separate creates of a shadow write.
+	Ignore []string
 }
 
 // Shadower runs shadow jobs on a bounded queue and keeps their results. Its methods are safe for

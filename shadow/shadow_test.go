@@ -327,3 +327,23 @@ func TestReportShape(t *testing.T) {
 		t.Errorf("settings = %v", s)
 	}
 }
+
+// Job.Ignore applies to its own job only, on top of Config.Ignore.
+func TestJobIgnoreIsPerJob(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Ignore = []string{"t"}
+	s := New(cfg, nil, nil, nil)
+	served := []byte(`{"id":"r1","t":1,"v":1}`)
+	s.Submit(Job{Route: "create", ServedStatus: 200, ServedBody: served, Run: answer(200, `{"id":"r2","t":2,"v":1}`), Ignore: []string{"id"}})
+	s.Submit(Job{Route: "get", ServedStatus: 200, ServedBody: served, Run: answer(200, `{"id":"r2","t":2,"v":1}`)})
+	closeNow(t, s)
+	if got := totals(s, "create"); got[OutcomeMatch] != 1 {
+		t.Errorf("create with Ignore: %v", got)
+	}
+	if got := totals(s, "get"); got[OutcomeMismatch] != 1 {
+		t.Errorf("get without Ignore must still see the id: %v", got)
+	}
+	if len(cfg.Ignore) != 1 {
+		t.Error("Config.Ignore was modified")
+	}
+}

@@ -102,7 +102,11 @@ func (s *Shadower) recordError(j Job, err error) {
 }
 
 func (s *Shadower) recordCompare(j Job, cfg Config, status int, body []byte) {
-	all := CompareResponses(j.ServedStatus, j.ServedBody, status, body, cfg.Ignore, cfg.Unordered)
+	ignore := cfg.Ignore
+	if len(j.Ignore) > 0 {
+		ignore = append(append([]string(nil), cfg.Ignore...), j.Ignore...)
+	}
+	all := CompareResponses(j.ServedStatus, j.ServedBody, status, body, ignore, cfg.Unordered)
 	lossy := compilePatterns(j.LossyPaths)
 	var real []Diff
 	st := s.stats
