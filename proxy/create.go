@@ -54,7 +54,7 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 	}
 	var body []byte
 	if failErr == nil {
-		rc := p.runContext(r, rep)
+		rc := p.runContext(rep)
 		rc.ReceivedAt = received
 		body, failErr = translate.CreateResponse(runs, rc, p.opt.Translate)
 	}
@@ -169,7 +169,7 @@ func (p *Proxy) rollback(ctx context.Context, r *http.Request, results []createR
 	detail := describeLeftovers(left, unknown)
 	if retryableCause(ctx, cause) {
 		return &httpError{status: http.StatusConflict, cause: cause,
-			msg: "workflow run creation failed (" + causeMessage(ctx, p, cause) + ") and could not be fully rolled back; " +
+			msg: "workflow run creation failed (" + p.causeMessage(ctx, cause) + ") and could not be fully rolled back; " +
 				"do not retry blindly: " + detail}
 	}
 	var us *upstreamStatus
@@ -200,7 +200,8 @@ func retryableCause(ctx context.Context, cause error) bool {
 	return !errors.As(cause, &re)
 }
 
-func causeMessage(ctx context.Context, p *Proxy, cause error) string {
+// causeMessage is the message the client would have seen for cause.
+func (p *Proxy) causeMessage(ctx context.Context, cause error) string {
 	_, body := p.errorAnswer(ctx, cause, http.Header{})
 	if msg := gjson.GetBytes(body, "error").String(); msg != "" {
 		return msg

@@ -67,7 +67,7 @@ func (p *Proxy) reply(w http.ResponseWriter, r *http.Request, body []byte, err e
 }
 
 // runContext builds a RunContext that reports into the request's state.
-func (p *Proxy) runContext(r *http.Request, rep *translate.Report) translate.RunContext {
+func (p *Proxy) runContext(rep *translate.Report) translate.RunContext {
 	return translate.RunContext{Now: p.opt.Now(), Report: rep}
 }
 
@@ -127,7 +127,7 @@ func (p *Proxy) runCall(w http.ResponseWriter, r *http.Request, c call, suffix s
 	defer p.noteReport(r, rep)
 	body, err := p.send(ctx, r, c)
 	if err == nil {
-		rc := p.runContext(r, rep)
+		rc := p.runContext(rep)
 		rc.Name = name
 		body, err = translate.RunResponse(body, rc, p.opt.Translate)
 	}
@@ -199,7 +199,7 @@ func (p *Proxy) correctOutputs(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	body, err := p.send(ctx, r, call{op: routeGet, method: http.MethodGet, path: runPath(id, ""), idempotent: true})
 	if err == nil {
-		body, err = translate.RunResponse(body, p.runContext(r, nil), p.opt.Translate)
+		body, err = translate.RunResponse(body, p.runContext(nil), p.opt.Translate)
 	}
 	if err != nil {
 		p.fail(w, r, err)
