@@ -204,14 +204,43 @@ func (s *Sim) lookupLocked(req *http.Request) (*run, *apiError) {
 	return r, nil
 }
 
-func (s *Sim) get(req *http.Request, _ []byte) (int, []byte, *apiError) {
+// runRenderer renders one run in a version's shape; the caller holds mu.
+type runRenderer func(r *run, now time.Time) (int, []byte, *apiError)
+
+// currentRunLocked renders r as a 2026-02-09 WorkflowRun.
+func (s *Sim) currentRunLocked(r *run, now time.Time) (int, []byte, *apiError) {
+	return marshal(s.renderRun(r, now))
+}
+
+// withRun serves get, update and cancel of either version: under mu it finds
+// the path's run, applies change (nil for none) and renders the result.
+func (s *Sim) withRun(req *http.Request, change func(*run, time.Time) *apiError, render runRenderer) (int, []byte, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, err := s.lookupLocked(req)
 	if err != nil {
 		return 0, nil, err
 	}
-	return marshal(s.renderRun(r, s.opt.Now()))
+	now := s.opt.Now()
+	if change != nil {
+		if err := change(r, now); err != nil {
+			return 0, nil, err
+		}
+	}
+	return render(r, now)
+}
+
+// updater applies a parsed update body.
+func (s *Sim) updater(body []byte) (func(*run, time.Time) *apiError, *apiError) {
+	name, md, err := parseUpdate(body)
+	if err != nil {
+		return nil, err
+	}
+	return func(r *run, now time.Time) *apiError { return s.applyUpdateLocked(r, name, md, now) }, nil
+}
+
+func (s *Sim) get(req *http.Request, _ []byte) (int, []byte, *apiError) {
+	return s.withRun(req, nil, s.currentRunLocked)
 }
 
 // applyUpdateLocked stores a name and merges metadata (incoming keys win).
@@ -233,21 +262,11 @@ func (s *Sim) applyUpdateLocked(r *run, name *string, md map[string]json.RawMess
 }
 
 func (s *Sim) update(req *http.Request, body []byte) (int, []byte, *apiError) {
-	name, md, err := parseUpdate(body)
+	change, err := s.updater(body)
 	if err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookupLocked(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	now := s.opt.Now()
-	if err := s.applyUpdateLocked(r, name, md, now); err != nil {
-		return 0, nil, err
-	}
-	return marshal(s.renderRun(r, now))
+	return s.withRun(req, change, s.currentRunLocked)
 }
 
 func (s *Sim) delete(req *http.Request, _ []byte) (int, []byte, *apiError) {
@@ -272,15 +291,5 @@ func (s *Sim) cancelLocked(r *run, now time.Time) *apiError {
 }
 
 func (s *Sim) cancel(req *http.Request, _ []byte) (int, []byte, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookupLocked(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	now := s.opt.Now()
-	if err := s.cancelLocked(r, now); err != nil {
-		return 0, nil, err
-	}
-	return marshal(s.renderRun(r, now))
+	return s.withRun(req, s.cancelLocked, s.currentRunLocked)
 }

@@ -106,31 +106,15 @@ func (s *Sim) legacyList(req *http.Request, _ []byte) (int, []byte, *apiError) {
 }
 
 func (s *Sim) legacyGet(req *http.Request, _ []byte) (int, []byte, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookupLocked(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	return s.legacyRunLocked(r, s.opt.Now())
+	return s.withRun(req, nil, s.legacyRunLocked)
 }
 
 func (s *Sim) legacyUpdate(req *http.Request, body []byte) (int, []byte, *apiError) {
-	name, md, err := parseUpdate(body)
+	change, err := s.updater(body)
 	if err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookupLocked(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	now := s.opt.Now()
-	if err := s.applyUpdateLocked(r, name, md, now); err != nil {
-		return 0, nil, err
-	}
-	return s.legacyRunLocked(r, now)
+	return s.withRun(req, change, s.legacyRunLocked)
 }
 
 func (s *Sim) legacyDelete(req *http.Request, _ []byte) (int, []byte, *apiError) {
@@ -148,15 +132,5 @@ func (s *Sim) legacyDelete(req *http.Request, _ []byte) (int, []byte, *apiError)
 }
 
 func (s *Sim) legacyCancel(req *http.Request, _ []byte) (int, []byte, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.lookupLocked(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	now := s.opt.Now()
-	if err := s.cancelLocked(r, now); err != nil {
-		return 0, nil, err
-	}
-	return s.legacyRunLocked(r, now)
+	return s.withRun(req, s.cancelLocked, s.legacyRunLocked)
 }
