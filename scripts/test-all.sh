@@ -23,11 +23,12 @@ step "fuzz targets, briefly"
 # A failing input is saved under <pkg>/testdata/fuzz/<target>/ and fails the run. A failure that saved
 # nothing is the fuzzing engine itself stumbling on a loaded machine (a worker killed or slow to start):
 # that target is run once more, and only a second failure counts.
+inputs() { if [ -d "$1" ]; then find "$1" -type f | wc -l; else echo 0; fi; }
 fuzz() {
   local pkg=$1 target=$2 dir="$1/testdata/fuzz/$2" before after
-  before=$(ls "$dir" 2>/dev/null | wc -l)
+  before=$(inputs "$dir")
   if go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-4s}"; then return 0; fi
-  after=$(ls "$dir" 2>/dev/null | wc -l)
+  after=$(inputs "$dir")
   if [ "$after" -ne "$before" ]; then echo "fuzz: $target found a failing input in $dir"; return 1; fi
   echo "fuzz: $target failed without a failing input; running it once more"
   go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-4s}"
