@@ -72,7 +72,6 @@ func TestSpecCitationsResolve(t *testing.T) {
 	}
 }
 
-
 // readSections lists the numbered headings of a spec file.
 func readSections(t *testing.T, path string) map[string]bool {
 	t.Helper()

@@ -33,43 +33,44 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	rep := &translate.Report{}
-	defer p.noteReport(r, rep)
-	reqs, err := translate.CreateRequests(raw, p.opt.Translate, rep)
+	path := p.pathFor(r)
+	tc := p.tcontext()
+	tc.ReceivedAt = received
+	defer p.noteReport(r, tc.Report)
+	out, err := path.Request(routeCreate, tc, translate.Message{Bodies: [][]byte{raw}, Query: r.URL.Query()})
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
+	reqs := out.Bodies
 	st := stateFrom(r.Context())
 	st.fanout = len(reqs)
 	p.metrics.fanoutSize.Observe(float64(len(reqs)))
 	ctx, cancel := p.deadline(r)
 	defer cancel()
-	results := p.fanOut(ctx, r, reqs)
+	results := p.fanOut(ctx, r.Header, reqs)
 	runs, failErr := collect(ctx, results)
 	if failErr == nil && ctx.Err() != nil {
 		// The client left (or the deadline passed) while the creates ran: it
 		// will never see these runs, and will likely retry, so roll them back.
 		failErr = ctx.Err()
 	}
-	var body []byte
+	var answer translate.Message
 	if failErr == nil {
-		rc := p.runContext(rep)
-		rc.ReceivedAt = received
-		body, failErr = translate.CreateResponse(runs, rc, p.opt.Translate)
+		answer, failErr = path.Response(routeCreate, tc, translate.Message{Bodies: runs})
 	}
 	if failErr != nil {
-		p.fail(w, r, p.rollback(ctx, r, results, failErr))
+		p.fail(w, r, p.rollback(ctx, r.Header, results, failErr))
 		return
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, answer.Body())
 }
 
 // fanOut runs the creates with at most FanOutConcurrency in flight. After the
 // first failure (or the client leaving) no new create starts; creates already
 // sent are allowed to finish, detached from the client, so that every run that
 // exists is known and can be rolled back.
-func (p *Proxy) fanOut(ctx context.Context, r *http.Request, reqs [][]byte) []createResult {
+func (p *Proxy) fanOut(ctx context.Context, h http.Header, reqs [][]byte) []createResult {
 	results := make([]createResult, len(reqs))
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opt.RequestTimeout)
 	defer cancel()
@@ -93,7 +94,7 @@ func (p *Proxy) fanOut(ctx context.Context, r *http.Request, reqs [][]byte) []cr
 		go func(i int, body []byte) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := p.createOne(sendCtx, r, body)
+			res := p.createOne(sendCtx, h, body)
 			results[i] = res
 			if res.err != nil {
 				mu.Lock()
@@ -106,8 +107,8 @@ func (p *Proxy) fanOut(ctx context.Context, r *http.Request, reqs [][]byte) []cr
 	return results
 }
 
-func (p *Proxy) createOne(ctx context.Context, r *http.Request, body []byte) createResult {
-	resp, err := p.up.do(ctx, call{op: routeCreate, method: http.MethodPost, path: "/workflow_runs", body: body, header: r.Header})
+func (p *Proxy) createOne(ctx context.Context, h http.Header, body []byte) createResult {
+	resp, err := p.up.do(ctx, call{op: routeCreate, method: http.MethodPost, path: "/workflow_runs", body: body, header: h})
 	if err != nil {
 		var ue *upstreamErr
 		return createResult{err: err, unknown: errors.As(err, &ue) && ue.sent}
@@ -151,7 +152,7 @@ func collect(ctx context.Context, results []createResult) ([][]byte, error) {
 // the answer: the original error when nothing is left behind; otherwise a
 // non-retryable answer naming what is left, so the legacy client's automatic
 // retries cannot create duplicates.
-func (p *Proxy) rollback(ctx context.Context, r *http.Request, results []createResult, cause error) error {
+func (p *Proxy) rollback(ctx context.Context, h http.Header, results []createResult, cause error) error {
 	var created []string
 	var unknown []string
 	for i, res := range results {
@@ -162,14 +163,14 @@ func (p *Proxy) rollback(ctx context.Context, r *http.Request, results []createR
 			unknown = append(unknown, fmt.Sprintf("input %d", i))
 		}
 	}
-	left := p.compensate(ctx, r, created)
+	left := p.compensate(ctx, h, created)
 	if len(left) == 0 && len(unknown) == 0 {
 		return cause
 	}
 	detail := describeLeftovers(left, unknown)
 	if retryableCause(ctx, cause) {
-		return &httpError{status: http.StatusConflict, cause: cause,
-			msg: "workflow run creation failed (" + p.causeMessage(ctx, cause) + ") and could not be fully rolled back; " +
+		return &Error{Status: http.StatusConflict, Cause: cause,
+			Message: "workflow run creation failed (" + causeMessage(ctx, cause) + ") and could not be fully rolled back; " +
 				"do not retry blindly: " + detail}
 	}
 	var us *upstreamStatus
@@ -201,17 +202,13 @@ func retryableCause(ctx context.Context, cause error) bool {
 }
 
 // causeMessage is the message the client would have seen for cause.
-func (p *Proxy) causeMessage(ctx context.Context, cause error) string {
-	_, body := p.errorAnswer(ctx, cause, http.Header{})
-	if msg := gjson.GetBytes(body, "error").String(); msg != "" {
-		return msg
-	}
-	return "request cancelled"
+func causeMessage(ctx context.Context, cause error) string {
+	return classify(ctx, cause).Message
 }
 
 // compensate cancels then deletes each run (bounded concurrency, detached from
 // the client) and returns the ids it could not delete.
-func (p *Proxy) compensate(ctx context.Context, r *http.Request, ids []string) []string {
+func (p *Proxy) compensate(ctx context.Context, h http.Header, ids []string) []string {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -226,7 +223,7 @@ func (p *Proxy) compensate(ctx context.Context, r *http.Request, ids []string) [
 		go func(i int, id string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			left[i] = !p.removeRun(cctx, r, id)
+			left[i] = !p.removeRun(cctx, h, id)
 		}(i, id)
 	}
 	wg.Wait()
@@ -240,11 +237,11 @@ func (p *Proxy) compensate(ctx context.Context, r *http.Request, ids []string) [
 }
 
 // removeRun cancels (failures tolerated: the run may have finished) and deletes one run.
-func (p *Proxy) removeRun(ctx context.Context, r *http.Request, id string) bool {
-	reqID := stateFrom(r.Context()).id
-	cresp, cerr := p.up.do(ctx, call{op: "compensate_cancel", method: http.MethodPost, path: runPath(id, "/cancel"), header: r.Header})
+func (p *Proxy) removeRun(ctx context.Context, h http.Header, id string) bool {
+	reqID := stateFrom(ctx).id
+	cresp, cerr := p.up.do(ctx, call{op: "compensate_cancel", method: http.MethodPost, path: runPath(id, "/cancel"), header: h})
 	dresp, derr := p.up.do(ctx, call{op: "compensate_delete", method: http.MethodDelete, path: runPath(id, ""),
-		header: r.Header, idempotent: true})
+		header: h, idempotent: true})
 	ok := derr == nil && (dresp.Status/100 == 2 || dresp.Status == http.StatusNotFound)
 	outcome := "deleted"
 	if !ok {

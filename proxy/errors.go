@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/tidwall/sjson"
 	"go.uber.org/zap"
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
@@ -16,26 +15,42 @@ import (
 // statusClientClosed is logged when the client went away (nginx's 499).
 const statusClientClosed = 499
 
-// httpError is an answer the proxy decided on: a status and a safe message.
-type httpError struct {
-	status int
-	msg    string
-	cause  error
+// Error is an answer the proxy decided on, carried from where it happens to
+// the edge where it is written, once: the status, a message safe to show,
+// headers to relay and the cause for the logs.
+type Error struct {
+	Status  int
+	Message string
+	// Code is a legacy 400 code, relayed from the upstream; "" for none.
+	Code string
+	// Header holds headers to relay with the answer (Retry-After).
+	Header http.Header
+	// Cause is logged, never shown.
+	Cause error
+	// TranslationFailed marks an upstream answer the translator could not handle.
+	TranslationFailed bool
+	// unclassified marks an error no case of classify expected: logged as a bug.
+	unclassified bool
 }
 
-func (e *httpError) Error() string {
-	if e.cause != nil {
-		return e.msg + ": " + e.cause.Error()
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Message + ": " + e.Cause.Error()
 	}
-	return e.msg
+	return e.Message
 }
 
-func (e *httpError) Unwrap() error { return e.cause }
+func (e *Error) Unwrap() error { return e.Cause }
 
-// upstreamStatus is a non-2xx upstream answer to relay in legacy shape.
+// errorf is a proxy-made answer.
+func errorf(status int, format string, args ...any) *Error {
+	return &Error{Status: status, Message: fmt.Sprintf(format, args...)}
+}
+
+// upstreamStatus is a non-2xx upstream answer to relay.
 type upstreamStatus struct {
 	resp *upstreamResponse
-	// suffix is appended to the translated message (fan-out context).
+	// suffix is appended to the message (fan-out context).
 	suffix string
 }
 
@@ -44,76 +59,75 @@ func (e *upstreamStatus) Error() string { return "upstream answered " + strconv.
 // relayedHeaders are copied from upstream errors: the legacy retry logic reads them.
 var relayedHeaders = []string{"Retry-After", "X-RateLimit-Reset"}
 
-// fail is the single error funnel: it picks the status, writes the legacy
-// error body, records the error for the access log and counts it.
+// classify maps any error to the answer it gets. It has no side effects:
+// the edge (fail) logs, counts and writes.
+func classify(ctx context.Context, err error) *Error {
+	var (
+		e    *Error
+		re   *translate.RequestError
+		gone *translate.RemovedError
+		us   *upstreamStatus
+		ue   *upstreamErr
+		mbe  *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.As(err, &re):
+		return &Error{Status: http.StatusBadRequest, Message: re.Message, Cause: err}
+	case errors.As(err, &gone):
+		return &Error{Status: http.StatusGone, Message: gone.Message, Cause: err}
+	case errors.As(err, &mbe):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Cause: err,
+			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", mbe.Limit)}
+	case errors.As(err, &us):
+		ae := translate.UpstreamError(us.resp.Status, us.resp.Header.Get("Content-Type"), us.resp.Body)
+		out := &Error{Status: us.resp.Status, Message: ae.Message + us.suffix, Code: ae.Code, Cause: err, Header: http.Header{}}
+		for _, k := range relayedHeaders {
+			if v := us.resp.Header.Get(k); v != "" {
+				out.Header.Set(k, v)
+			}
+		}
+		return out
+	case errors.Is(err, translate.ErrInvalidResponse):
+		return &Error{Status: http.StatusBadGateway, Cause: err, TranslationFailed: true,
+			Message: "the upstream API answered with a body the proxy could not translate"}
+	case errors.Is(ctx.Err(), context.Canceled):
+		return &Error{Status: statusClientClosed, Message: "request cancelled", Cause: err}
+	case errors.As(err, &ue) && ue.tooBig:
+		return &Error{Status: http.StatusBadGateway, Message: "the upstream API answer was too large", Cause: err}
+	case errors.As(err, &ue) && ue.timeout, errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusGatewayTimeout, Message: "the upstream API did not answer in time", Cause: err}
+	case errors.As(err, &ue):
+		return &Error{Status: http.StatusBadGateway, Message: "the upstream API could not be reached", Cause: err}
+	}
+	return &Error{Status: http.StatusBadGateway, Message: "the proxy could not complete the request", Cause: err, unclassified: true}
+}
+
+// fail is the single error funnel and the only place an error is written:
+// it classifies, records the error for the access log, counts it, and renders
+// the body in the error shape of the client's API version.
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st := stateFrom(r.Context())
 	st.errMsg = err.Error()
-	status, body := p.errorAnswer(r.Context(), err, w.Header())
-	if status == statusClientClosed {
+	e := classify(r.Context(), err)
+	if e.TranslationFailed {
+		st.translationFailed = true
+		p.metrics.translationFailures.WithLabelValues(st.route).Inc()
+	}
+	if e.unclassified {
+		p.log.Error("unclassified error", zap.Error(err), zap.String("request_id", st.id))
+	}
+	if e.Status == statusClientClosed {
 		// Nobody is listening; record it and write nothing useful.
-		w.WriteHeader(status)
+		w.WriteHeader(e.Status)
 		return
 	}
-	writeJSON(w, status, body)
-}
-
-// errorAnswer maps err to a status and a legacy {success:false,error} body.
-func (p *Proxy) errorAnswer(ctx context.Context, err error, h http.Header) (int, []byte) {
-	var (
-		re  *translate.RequestError
-		he  *httpError
-		us  *upstreamStatus
-		ue  *upstreamErr
-		mbe *http.MaxBytesError
-	)
-	switch {
-	case errors.As(err, &re):
-		return http.StatusBadRequest, translate.LegacyError(re.Message)
-	case errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, translate.LegacyError(
-			fmt.Sprintf("request body exceeds the limit of %d bytes", mbe.Limit))
-	case errors.As(err, &he):
-		return he.status, translate.LegacyError(he.msg)
-	case errors.As(err, &us):
-		for _, k := range relayedHeaders {
-			if v := us.resp.Header.Get(k); v != "" {
-				h.Set(k, v)
-			}
-		}
-		body := translate.ErrorBody(us.resp.Status, us.resp.Header.Get("Content-Type"), us.resp.Body)
-		if us.suffix != "" {
-			body = appendToError(body, us.suffix)
-		}
-		return us.resp.Status, body
-	case errors.Is(err, translate.ErrInvalidResponse):
-		stateFrom(ctx).translationFailed = true
-		p.metrics.translationFailures.WithLabelValues(stateFrom(ctx).route).Inc()
-		return http.StatusBadGateway, translate.LegacyError("the upstream API answered with a body the proxy could not translate")
-	case errors.Is(ctx.Err(), context.Canceled):
-		return statusClientClosed, nil
-	case errors.As(err, &ue) && ue.tooBig:
-		return http.StatusBadGateway, translate.LegacyError("the upstream API answer was too large")
-	case errors.As(err, &ue) && ue.timeout, errors.Is(err, context.DeadlineExceeded):
-		return http.StatusGatewayTimeout, translate.LegacyError("the upstream API did not answer in time")
-	case errors.As(err, &ue):
-		return http.StatusBadGateway, translate.LegacyError("the upstream API could not be reached")
-	default:
-		p.log.Error("unclassified error", zap.Error(err), zap.String("request_id", stateFrom(ctx).id))
-		return http.StatusBadGateway, translate.LegacyError("the proxy could not complete the request")
+	for k, vs := range e.Header {
+		w.Header()[k] = vs
 	}
-}
-
-func appendToError(body []byte, suffix string) []byte {
-	msg := string(body)
-	if v, err := sjsonGet(body, "error"); err == nil {
-		msg = v
-	}
-	out, err := sjson.SetBytes(body, "error", msg+suffix)
-	if err != nil {
-		return body
-	}
-	return out
+	writeJSON(w, e.Status, translate.RenderError(p.clientVersion(r),
+		translate.APIError{Status: e.Status, Message: e.Message, Code: e.Code}, st.id))
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {

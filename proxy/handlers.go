@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,10 +12,6 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
-
-// removedOutputsMessage tells a legacy caller plainly that correcting outputs is gone (mapping §3.5).
-const removedOutputsMessage = "POST /workflow_runs/{workflowRunId}/outputs/{outputId} is not available: it was " +
-	"removed in Extend API version 2026-02-09. Submit corrections through human review in the Extend dashboard."
 
 // readBody reads the (size-limited) client body.
 func readBody(r *http.Request) ([]byte, error) {
@@ -29,7 +26,7 @@ func readBody(r *http.Request) ([]byte, error) {
 func runID(r *http.Request, name string) (string, error) {
 	id, err := url.PathUnescape(mux.Vars(r)[name])
 	if err != nil || id == "" {
-		return "", &httpError{status: http.StatusBadRequest, msg: "invalid " + name + " in the path"}
+		return "", errorf(http.StatusBadRequest, "invalid %s in the path", name)
 	}
 	return id, nil
 }
@@ -39,9 +36,8 @@ func runPath(id string, suffix string) string {
 	return "/workflow_runs/" + url.PathEscape(id) + suffix
 }
 
-// send performs c for the client request r; non-2xx answers become *upstreamStatus errors.
-func (p *Proxy) send(ctx context.Context, r *http.Request, c call) ([]byte, error) {
-	c.header = r.Header
+// send performs c; non-2xx answers become *upstreamStatus errors.
+func (p *Proxy) send(ctx context.Context, c call) ([]byte, error) {
 	resp, err := p.up.do(ctx, c)
 	if err != nil {
 		return nil, err
@@ -57,8 +53,55 @@ func (p *Proxy) deadline(r *http.Request) (context.Context, context.CancelFunc) 
 	return context.WithTimeout(r.Context(), p.opt.RequestTimeout)
 }
 
-// reply writes a legacy success body, or funnels err.
-func (p *Proxy) reply(w http.ResponseWriter, r *http.Request, body []byte, err error) {
+// tcontext is the translation context of one request.
+func (p *Proxy) tcontext() *translate.Context {
+	return &translate.Context{Options: p.opt.Translate, Report: &translate.Report{}, Now: p.opt.Now()}
+}
+
+// noteReport puts what the translation dropped or made up into the access
+// log line and the metrics.
+func (p *Proxy) noteReport(r *http.Request, rep *translate.Report) {
+	st := stateFrom(r.Context())
+	st.note(rep)
+	p.metrics.countReport(st.route, rep)
+}
+
+// exchange is the shape of every translated route but create: read the
+// body, migrate the request along the path, make one upstream call, migrate
+// the answer back, reply. c gives the method, upstream path and retry safety.
+func (p *Proxy) exchange(w http.ResponseWriter, r *http.Request, route string, c call) {
+	path := p.pathFor(r)
+	tc := p.tcontext()
+	defer p.noteReport(r, tc.Report)
+	in := translate.Message{Query: r.URL.Query()}
+	if !c.noBody {
+		raw, err := readBody(r)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		in.Bodies = [][]byte{raw}
+	}
+	out, err := path.Request(route, tc, in)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	c.op, c.header, c.query = route, r.Header, out.Query
+	if !c.noBody {
+		c.body = out.Body()
+	}
+	if route == routeBatch {
+		stateFrom(r.Context()).fanout = int(gjson.GetBytes(c.body, "inputs.#").Int())
+	}
+	ctx, cancel := p.deadline(r)
+	defer cancel()
+	body, err := p.send(ctx, c)
+	if err == nil {
+		var m translate.Message
+		m, err = path.Response(route, tc, translate.One(body))
+		body = m.Body()
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -66,118 +109,35 @@ func (p *Proxy) reply(w http.ResponseWriter, r *http.Request, body []byte, err e
 	writeJSON(w, http.StatusOK, body)
 }
 
-// runContext builds a RunContext that reports into the request's state.
-func (p *Proxy) runContext(rep *translate.Report) translate.RunContext {
-	return translate.RunContext{Now: p.opt.Now(), Report: rep}
-}
-
-func (p *Proxy) noteReport(r *http.Request, rep *translate.Report) {
-	stateFrom(r.Context()).note(rep.Unmapped, rep.Synthesized)
-	p.metrics.countReport(stateFrom(r.Context()).route, rep)
-}
-
 func (p *Proxy) list(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := p.deadline(r)
-	defer cancel()
-	rep := &translate.Report{}
-	defer p.noteReport(r, rep)
-	body, err := p.send(ctx, r, call{op: routeList, method: http.MethodGet, path: "/workflow_runs",
-		query: translate.ListQuery(r.URL.Query()), idempotent: true})
-	if err == nil {
-		body, err = translate.ListResponse(body, p.opt.Translate, rep)
-	}
-	p.reply(w, r, body, err)
-}
-
-func (p *Proxy) get(w http.ResponseWriter, r *http.Request) {
-	p.runCall(w, r, call{op: routeGet, method: http.MethodGet, idempotent: true}, "", nil)
-}
-
-func (p *Proxy) cancel(w http.ResponseWriter, r *http.Request) {
-	p.runCall(w, r, call{op: routeCancel, method: http.MethodPost}, "/cancel", nil)
-}
-
-func (p *Proxy) update(w http.ResponseWriter, r *http.Request) {
-	raw, err := readBody(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	rep := &translate.Report{}
-	body, name, err := translate.UpdateRequest(raw, rep)
-	p.noteReport(r, rep)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	p.runCall(w, r, call{op: routeUpdate, method: http.MethodPost, body: body}, "", name)
-}
-
-// runCall serves get, update and cancel: one upstream call answered with a WorkflowRun.
-func (p *Proxy) runCall(w http.ResponseWriter, r *http.Request, c call, suffix string, name *string) {
-	id, err := runID(r, "id")
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	ctx, cancel := p.deadline(r)
-	defer cancel()
-	c.path = runPath(id, suffix)
-	rep := &translate.Report{}
-	defer p.noteReport(r, rep)
-	body, err := p.send(ctx, r, c)
-	if err == nil {
-		rc := p.runContext(rep)
-		rc.Name = name
-		body, err = translate.RunResponse(body, rc, p.opt.Translate)
-	}
-	p.reply(w, r, body, err)
-}
-
-func (p *Proxy) delete(w http.ResponseWriter, r *http.Request) {
-	id, err := runID(r, "id")
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	ctx, cancel := p.deadline(r)
-	defer cancel()
-	body, err := p.send(ctx, r, call{op: routeDelete, method: http.MethodDelete, path: runPath(id, "")})
-	if err == nil {
-		body, err = translate.DeleteResponse(body)
-	}
-	p.reply(w, r, body, err)
+	p.exchange(w, r, routeList, call{method: http.MethodGet, path: "/workflow_runs", idempotent: true, noBody: true})
 }
 
 func (p *Proxy) batch(w http.ResponseWriter, r *http.Request) {
-	raw, err := readBody(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
+	p.exchange(w, r, routeBatch, call{method: http.MethodPost, path: "/workflow_runs/batch"})
+}
+
+// onRun serves the routes on one run: get, update, delete and cancel. A
+// call marked noBody sends no body upstream whatever the client sent.
+func (p *Proxy) onRun(route, method, suffix string, c call) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := runID(r, "id")
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		c.method, c.path = method, runPath(id, suffix)
+		p.exchange(w, r, route, c)
 	}
-	rep := &translate.Report{}
-	defer p.noteReport(r, rep)
-	req, err := translate.BatchRequest(raw, p.opt.Translate, rep)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	stateFrom(r.Context()).fanout = int(gjson.GetBytes(req, "inputs.#").Int())
-	ctx, cancel := p.deadline(r)
-	defer cancel()
-	body, err := p.send(ctx, r, call{op: routeBatch, method: http.MethodPost, path: "/workflow_runs/batch", body: req})
-	if err == nil {
-		body, err = translate.BatchResponse(body)
-	}
-	p.reply(w, r, body, err)
 }
 
 // correctOutputs answers the removed endpoint (mapping §3.5): 401 without
 // credentials, 400 without reviewedOutput, 404 for an unknown run or output,
-// otherwise 410 Gone — never a fake 200 and never a retryable 5xx.
+// otherwise 410 Gone — never a fake 200 and never a retryable 5xx. The
+// request transform validates and returns the removal (*translate.RemovedError).
 func (p *Proxy) correctOutputs(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") == "" {
-		p.fail(w, r, &httpError{status: http.StatusUnauthorized, msg: "missing Authorization header"})
+		p.fail(w, r, errorf(http.StatusUnauthorized, "missing Authorization header"))
 		return
 	}
 	raw, err := readBody(r)
@@ -185,31 +145,39 @@ func (p *Proxy) correctOutputs(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	if !gjson.ValidBytes(raw) || !gjson.GetBytes(raw, "reviewedOutput").IsObject() {
-		p.fail(w, r, &httpError{status: http.StatusBadRequest, msg: "reviewedOutput is required and must be an object"})
+	path := p.pathFor(r)
+	_, removed := path.Request(routeOutputs, p.tcontext(), translate.One(raw))
+	if removed == nil {
+		removed = errorf(http.StatusNotImplemented, "this endpoint is not available for API version %s", p.clientVersion(r))
+	}
+	var re *translate.RequestError
+	if errors.As(removed, &re) {
+		p.fail(w, r, removed)
 		return
 	}
 	id, err := runID(r, "id")
 	outputID, err2 := runID(r, "outputId")
 	if err != nil || err2 != nil {
-		p.fail(w, r, &httpError{status: http.StatusBadRequest, msg: "invalid path parameters"})
+		p.fail(w, r, errorf(http.StatusBadRequest, "invalid path parameters"))
 		return
 	}
 	ctx, cancel := p.deadline(r)
 	defer cancel()
-	body, err := p.send(ctx, r, call{op: routeGet, method: http.MethodGet, path: runPath(id, ""), idempotent: true})
+	body, err := p.send(ctx, call{op: routeGet, method: http.MethodGet, path: runPath(id, ""), header: r.Header, idempotent: true})
 	if err == nil {
-		body, err = translate.RunResponse(body, p.runContext(nil), p.opt.Translate)
+		var m translate.Message
+		m, err = path.Response(routeGet, p.tcontext(), translate.One(body))
+		body = m.Body()
 	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
 	if !outputExists(body, outputID) {
-		p.fail(w, r, &httpError{status: http.StatusNotFound, msg: "Output " + outputID + " not found on workflow run " + id})
+		p.fail(w, r, errorf(http.StatusNotFound, "Output %s not found on workflow run %s", outputID, id))
 		return
 	}
-	p.fail(w, r, &httpError{status: http.StatusGone, msg: removedOutputsMessage})
+	p.fail(w, r, removed)
 }
 
 func outputExists(legacyRun []byte, id string) bool {

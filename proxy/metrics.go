@@ -61,52 +61,21 @@ func (m *Metrics) observeUpstream(op, code string, d time.Duration) {
 	m.upstreamDuration.WithLabelValues(op, code).Observe(d.Seconds())
 }
 
-// countReport counts unmapped and synthesized fields. Paths are normalised
-// (array indexes removed) to keep label cardinality bounded.
+// countReport counts unmapped and synthesized fields. Label values come
+// from the registry's declared paths (translate.ReportLabel), "other" for
+// anything else and "unknown" for fields the client's version does not
+// declare, so client input can never grow the number of series.
 func (m *Metrics) countReport(route string, rep *translate.Report) {
 	if rep == nil {
 		return
 	}
 	for _, f := range rep.Unmapped {
-		m.unmapped.WithLabelValues(route, normalisePath(f)).Inc()
+		m.unmapped.WithLabelValues(route, translate.ReportLabel(f)).Inc()
+	}
+	if n := len(rep.Unknown); n > 0 {
+		m.unmapped.WithLabelValues(route, "unknown").Add(float64(n))
 	}
 	for _, f := range rep.Synthesized {
-		m.synthesized.WithLabelValues(route, normalisePath(f)).Inc()
+		m.synthesized.WithLabelValues(route, translate.ReportLabel(f)).Inc()
 	}
-}
-
-// normalisePath turns "files[3].fileName" or "files.3.fileName" into "files[].fileName"
-// and caps the length, so label values stay few.
-func normalisePath(p string) string {
-	out := make([]byte, 0, len(p))
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '[':
-			j := i + 1
-			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
-				j++
-			}
-			if j < len(p) && p[j] == ']' {
-				out = append(out, '[', ']')
-				i = j
-				continue
-			}
-		case c >= '0' && c <= '9' && (i == 0 || p[i-1] == '.'):
-			j := i
-			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
-				j++
-			}
-			if j == len(p) || p[j] == '.' {
-				out = append(out, '[', ']')
-				i = j - 1
-				continue
-			}
-		}
-		out = append(out, c)
-	}
-	if len(out) > 80 {
-		out = out[:80]
-	}
-	return string(out)
 }

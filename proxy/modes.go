@@ -78,7 +78,7 @@ func (p *Proxy) observed(route string, d rollout.Decision, w http.ResponseWriter
 func (p *Proxy) legacyPassthrough(w http.ResponseWriter, r *http.Request) {
 	stateFrom(r.Context()).addUpstreamCall()
 	if r.Header.Get("X-Extend-Api-Version") == "" {
-		r.Header.Set("X-Extend-Api-Version", translate.LegacyVersion)
+		r.Header.Set("X-Extend-Api-Version", p.opt.DefaultVersion)
 	}
 	ctx, cancel := p.deadline(r)
 	defer cancel()
@@ -273,13 +273,8 @@ func (p *Proxy) cleanupShadowWrite(ctx context.Context, h http.Header, legacyBod
 	if batch := gjson.GetBytes(legacyBody, "batchId").String(); batch != "" {
 		ids = append(ids, p.batchRunIDs(ctx, h, batch)...)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", nil)
-	if err != nil {
-		return
-	}
-	req.Header = h.Clone()
-	req = req.WithContext(withState(ctx, &reqState{id: h.Get("X-Request-Id") + "-shadow-cleanup"}))
-	p.compensate(ctx, req, ids)
+	ctx = withState(ctx, &reqState{id: h.Get("X-Request-Id") + "-shadow-cleanup"})
+	p.compensate(ctx, h, ids)
 }
 
 // batchRunIDs lists every run of a batch (all pages) through the new API.

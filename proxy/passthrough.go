@@ -4,10 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httputil"
-
-	"github.com/tidwall/sjson"
-
-	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
 // newPassthrough forwards requests the proxy does not translate (2026-02-09
@@ -44,19 +40,9 @@ func (p *Proxy) passthrough(w http.ResponseWriter, r *http.Request) {
 }
 
 // passthroughError answers transport failures of passthrough requests in the
-// caller's own error shape: ApiError for 2026-02-09 callers, legacy otherwise.
+// caller's own error shape (legacy or ApiError, by its version).
 func (p *Proxy) passthroughError(w http.ResponseWriter, r *http.Request, err error) {
-	st := stateFrom(r.Context())
-	st.errMsg = err.Error()
-	status, body := p.errorAnswer(r.Context(), classifyTransportErr(r, err), w.Header())
-	if status == statusClientClosed {
-		w.WriteHeader(status)
-		return
-	}
-	if r.Header.Get("X-Extend-Api-Version") != translate.LegacyVersion && !p.isLegacy(r, nil) {
-		body = apiErrorBody(status, body, st.id)
-	}
-	writeJSON(w, status, body)
+	p.fail(w, r, classifyTransportErr(r, err))
 }
 
 // classifyTransportErr turns a ReverseProxy error into the funnel's vocabulary.
@@ -66,22 +52,4 @@ func classifyTransportErr(r *http.Request, err error) error {
 		return err
 	}
 	return &upstreamErr{err: err, sent: true, timeout: isTimeout(err, r.Context())}
-}
-
-// apiErrorBody re-renders a legacy error as a 2026-02-09 ApiError.
-func apiErrorBody(status int, legacy []byte, reqID string) []byte {
-	msg, _ := sjsonGet(legacy, "error")
-	out := []byte(`{}`)
-	code := "UPSTREAM_UNAVAILABLE"
-	switch status {
-	case http.StatusGatewayTimeout:
-		code = "UPSTREAM_TIMEOUT"
-	case http.StatusRequestEntityTooLarge:
-		code = "REQUEST_TOO_LARGE"
-	}
-	out, _ = sjson.SetBytes(out, "code", code)
-	out, _ = sjson.SetBytes(out, "message", msg)
-	out, _ = sjson.SetBytes(out, "retryable", status >= 500)
-	out, _ = sjson.SetBytes(out, "requestId", reqID)
-	return out
 }

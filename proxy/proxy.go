@@ -1,10 +1,11 @@
-// Package proxy is the HTTP side of extend-compat-proxy: it routes legacy
-// (2025-04-21) workflow-run requests through the pure transforms of package
-// translate to the 2026-02-09 upstream, passes everything else through, and
-// funnels every failure into one legacy-shaped error.
+// Package proxy is the HTTP side of extend-compat-proxy: it routes requests
+// whose API version has a translation path (translate.Registry) to the
+// upstream's version through that path's transforms, passes everything else
+// through, and funnels every failure into one error in the caller's shape.
 package proxy
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httputil"
@@ -28,6 +29,11 @@ type Options struct {
 	Logger *zap.Logger
 	// Metrics receives Prometheus metrics; nil means a fresh, unregistered set.
 	Metrics *Metrics
+	// Registry holds the version changes the proxy translates; nil means translate.Default.
+	Registry *translate.Registry
+	// UpstreamVersion is the API version of every translated upstream call;
+	// "" means the newest version the registry knows.
+	UpstreamVersion string
 	// DefaultVersion applies to requests without x-extend-api-version; "" means 2025-04-21.
 	DefaultVersion string
 	// WorkspaceID is sent upstream as x-extend-workspace-id when the client sent none.
@@ -81,7 +87,7 @@ func New(opt Options) (*Proxy, error) {
 	}
 	opt = withDefaults(opt)
 	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics}
-	p.up = &upstream{base: opt.Upstream, client: &http.Client{Transport: opt.Transport},
+	p.up = &upstream{base: opt.Upstream, version: opt.UpstreamVersion, client: &http.Client{Transport: opt.Transport},
 		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
 		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}}
 	p.passthru = p.newPassthrough()
@@ -99,6 +105,12 @@ func withDefaults(o Options) Options {
 	}
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(nil)
+	}
+	if o.Registry == nil {
+		o.Registry = translate.Default
+	}
+	if o.UpstreamVersion == "" {
+		o.UpstreamVersion = o.Registry.Latest()
 	}
 	if o.DefaultVersion == "" {
 		o.DefaultVersion = translate.LegacyVersion
@@ -144,4 +156,4 @@ func (p *Proxy) Ready(window time.Duration) (bool, string) {
 }
 
 // Probe makes one cheap upstream call to refresh readiness; any HTTP answer counts as reachable.
-func (p *Proxy) Probe(r *http.Request) error { return p.up.probe(r.Context()) }
+func (p *Proxy) Probe(ctx context.Context) error { return p.up.probe(ctx) }

@@ -11,22 +11,23 @@ import (
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
-// Route names used in logs and metrics.
+// Route names used in logs and metrics; translated routes are named by the registry.
 const (
-	routeCreate  = "create"
-	routeList    = "list"
-	routeGet     = "get"
-	routeUpdate  = "update"
-	routeDelete  = "delete"
-	routeCancel  = "cancel"
-	routeBatch   = "batch"
-	routeOutputs = "correct_outputs"
+	routeCreate  = translate.RouteCreate
+	routeList    = translate.RouteList
+	routeGet     = translate.RouteGet
+	routeUpdate  = translate.RouteUpdate
+	routeDelete  = translate.RouteDelete
+	routeCancel  = translate.RouteCancel
+	routeBatch   = translate.RouteBatch
+	routeOutputs = translate.RouteCorrectOutputs
 	routeOther   = "other"
 	routeHealth  = "health"
 )
 
-// routes builds the router: health endpoints, then the legacy workflow-run
-// routes (matched only for legacy callers), then passthrough for everything else.
+// routes builds the router: health endpoints, then the translated
+// workflow-run routes (matched only for callers whose version has a
+// translation path to the upstream's), then passthrough for everything else.
 // POST /workflow_runs/batch is registered before /workflow_runs/{id}.
 func (p *Proxy) routes() *mux.Router {
 	r := mux.NewRouter()
@@ -35,7 +36,7 @@ func (p *Proxy) routes() *mux.Router {
 	r.Handle("/healthz", p.wrap(routeHealth, modeLocal, http.HandlerFunc(p.healthz))).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/readyz", p.wrap(routeHealth, modeLocal, http.HandlerFunc(p.readyz))).Methods(http.MethodGet, http.MethodHead)
 
-	legacy := r.MatcherFunc(p.isLegacy).Subrouter()
+	legacy := r.MatcherFunc(p.translates).Subrouter()
 	p.translateOnly = mux.NewRouter()
 	p.translateOnly.UseEncodedPath()
 	p.translateOnly.SkipClean(true)
@@ -46,10 +47,10 @@ func (p *Proxy) routes() *mux.Router {
 		{http.MethodPost, "/workflow_runs", routeCreate, p.create},
 		{http.MethodGet, "/workflow_runs", routeList, p.list},
 		{http.MethodPost, "/workflow_runs/batch", routeBatch, p.batch},
-		{http.MethodGet, "/workflow_runs/{id}", routeGet, p.get},
-		{http.MethodPost, "/workflow_runs/{id}", routeUpdate, p.update},
-		{http.MethodDelete, "/workflow_runs/{id}", routeDelete, p.delete},
-		{http.MethodPost, "/workflow_runs/{id}/cancel", routeCancel, p.cancel},
+		{http.MethodGet, "/workflow_runs/{id}", routeGet, p.onRun(routeGet, http.MethodGet, "", call{idempotent: true, noBody: true})},
+		{http.MethodPost, "/workflow_runs/{id}", routeUpdate, p.onRun(routeUpdate, http.MethodPost, "", call{})},
+		{http.MethodDelete, "/workflow_runs/{id}", routeDelete, p.onRun(routeDelete, http.MethodDelete, "", call{noBody: true})},
+		{http.MethodPost, "/workflow_runs/{id}/cancel", routeCancel, p.onRun(routeCancel, http.MethodPost, "/cancel", call{noBody: true})},
 		{http.MethodPost, "/workflow_runs/{id}/outputs/{outputId}", routeOutputs, p.correctOutputs},
 	} {
 		mode := modeTranslate
@@ -63,14 +64,27 @@ func (p *Proxy) routes() *mux.Router {
 	return r
 }
 
-// isLegacy decides by x-extend-api-version; a missing header follows DefaultVersion.
-func (p *Proxy) isLegacy(r *http.Request, _ *mux.RouteMatch) bool {
-	v := r.Header.Get("X-Extend-Api-Version")
-	if v == "" {
-		v = p.opt.DefaultVersion
+// clientVersion is the API version the caller speaks: its
+// x-extend-api-version header, or DefaultVersion without one.
+func (p *Proxy) clientVersion(r *http.Request) string {
+	if v := r.Header.Get("X-Extend-Api-Version"); v != "" {
+		return v
 	}
-	return v == translate.LegacyVersion
+	return p.opt.DefaultVersion
 }
+
+// pathFor is the translation path from the caller's version to the
+// upstream's; empty (passthrough) when they are the same or no path exists.
+func (p *Proxy) pathFor(r *http.Request) translate.Path {
+	path, err := p.opt.Registry.Path(p.clientVersion(r), p.opt.UpstreamVersion)
+	if err != nil {
+		return nil
+	}
+	return path
+}
+
+// translates matches the requests that have a translation path.
+func (p *Proxy) translates(r *http.Request, _ *mux.RouteMatch) bool { return len(p.pathFor(r)) > 0 }
 
 // statusWriter records the status and size written.
 type statusWriter struct {
@@ -149,6 +163,9 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 	}
 	if len(st.synthesized) > 0 {
 		fields = append(fields, zap.Strings("synthesized_fields", st.synthesized))
+	}
+	if len(st.unknown) > 0 {
+		fields = append(fields, zap.Strings("unknown_fields", st.unknown))
 	}
 	st.mu.Unlock()
 	if st.tenant != "" {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
 // Modes a request can be served in; they label logs and metrics.
@@ -26,6 +28,7 @@ type reqState struct {
 	mu            sync.Mutex
 	unmapped      []string
 	synthesized   []string
+	unknown       []string
 	errMsg        string
 	tenant        string // rollout fingerprint of the API key, never the key
 	reason        string // why the mode was chosen
@@ -49,13 +52,14 @@ func stateFrom(ctx context.Context) *reqState {
 
 func (s *reqState) addUpstreamCall() { s.upstreamCalls.Add(1) }
 
-func (s *reqState) note(unmapped, synthesized []string) {
-	if len(unmapped) == 0 && len(synthesized) == 0 {
+func (s *reqState) note(rep *translate.Report) {
+	if len(rep.Unmapped) == 0 && len(rep.Synthesized) == 0 && len(rep.Unknown) == 0 {
 		return
 	}
 	s.mu.Lock()
-	s.unmapped = append(s.unmapped, unmapped...)
-	s.synthesized = append(s.synthesized, synthesized...)
+	s.unmapped = append(s.unmapped, rep.Unmapped...)
+	s.synthesized = append(s.synthesized, rep.Synthesized...)
+	s.unknown = append(s.unknown, rep.Unknown...)
 	s.mu.Unlock()
 }
 

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-
-	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
 // TransportOptions tune the upstream connection pool.
@@ -88,6 +86,8 @@ type call struct {
 	header http.Header // client headers to forward (Authorization, workspace, request id, user agent)
 	// idempotent marks calls that may be retried after a response (GET, compensation DELETE).
 	idempotent bool
+	// noBody marks routes that send no body upstream (get, list, delete, cancel).
+	noBody bool
 }
 
 // upstreamErr is a failure to obtain any HTTP answer.
@@ -103,6 +103,7 @@ func (e *upstreamErr) Unwrap() error { return e.err }
 
 type upstream struct {
 	base      *url.URL
+	version   string // x-extend-api-version of every translated call
 	client    *http.Client
 	maxBody   int64
 	timeout   time.Duration
@@ -209,7 +210,7 @@ func (u *upstream) setHeaders(req *http.Request, c call) {
 	if req.Header.Get("X-Extend-Workspace-Id") == "" && u.workspace != "" {
 		req.Header.Set("X-Extend-Workspace-Id", u.workspace)
 	}
-	req.Header.Set("X-Extend-Api-Version", translate.NewVersion)
+	req.Header.Set("X-Extend-Api-Version", u.version)
 	req.Header.Set("Accept", "application/json")
 	if c.body != nil {
 		req.Header.Set("Content-Type", "application/json")

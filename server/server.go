@@ -169,8 +169,7 @@ func (s *Server) startProbe() {
 		t := time.NewTicker(5 * time.Second)
 		defer t.Stop()
 		for {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
-			_ = s.Proxy.Probe(req)
+			_ = s.Proxy.Probe(ctx)
 			select {
 			case <-ctx.Done():
 				return

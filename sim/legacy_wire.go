@@ -26,48 +26,6 @@ func LegacyProcessorAliases() map[string]string {
 	}
 }
 
-// LossyPath is a JSON path (gjson syntax, `#` for every array element) where
-// the sim's legacy rendering legitimately differs from a translation of its
-// new rendering, with the reason.
-type LossyPath struct {
-	Path string
-	Why  string
-}
-
-// LegacyLossyPaths lists the paths a shadow comparison (legacy sim vs proxy
-// over the new sim) must ignore. Paths are given for both envelopes: single
-// runs (workflowRun.…) and create's list (workflowRuns.…).
-var LegacyLossyPaths = []LossyPath{
-	{"workflowRun.name", "legacy keeps the run name (fileName, later updates); the new API never returns it, so translation uses files[0].name or echoes the update request"},
-	{"workflowRuns.#.name", "same as workflowRun.name; for fileId inputs legacy names the run after fileName, which the new FileFromId cannot carry"},
-	{"workflowRun.url", "legacy format /workflows/{workflowId}?workflowRunId={runId}; translation passes the new dashboardUrl /workflows/{runId} through"},
-	{"workflowRuns.#.url", "as workflowRun.url"},
-	{"workflowRun.files.#.usage", "per-file parse credits do not exist in the new API (they are a parse_run breakdown entry)"},
-	{"workflowRuns.#.files.#.usage", "as workflowRun.files.#.usage"},
-	{"workflowRuns.#.initialRunAt", "create: upstream initialRunAt is null until the run starts and the proxy synthesizes its receive time; list: a PENDING run has no initialRunAt in the new summary, so the optional key is dropped"},
-	{"workflowRun.outputs.#.id", "legacy run ids are dpr_…; the new API returns exr_/clr_/splr_… and translation passes them through"},
-	{"workflowRuns.#.outputs.#.id", "as workflowRun.outputs.#.id"},
-	{"workflowRun.outputs.#.processorId", "legacy dp_… vs new ex_/cl_/spl_… (no source maps them; translation passes through unless aliased)"},
-	{"workflowRuns.#.outputs.#.processorId", "as workflowRun.outputs.#.processorId"},
-	{"workflowRun.outputs.#.processorVersionId", "legacy dpv_… vs new exv_/clv_/splv_…"},
-	{"workflowRuns.#.outputs.#.processorVersionId", "as workflowRun.outputs.#.processorVersionId"},
-	{"workflowRun.outputs.#.url", "legacy /processors/{dp}/runs/{dpr} vs the new per-kind dashboardUrl"},
-	{"workflowRuns.#.outputs.#.url", "as workflowRun.outputs.#.url"},
-	{"workflowRun.outputs.#.mergedProcessors.#.processorId", "dp_ vs ex_ ids of the merged extractors"},
-	{"workflowRun.outputs.#.mergedProcessors.#.processorVersionId", "dpv_ vs exv_ ids of the merged extractors"},
-	{"workflowRuns.#.outputs.#.mergedProcessors.#.processorId", "as above"},
-	{"workflowRuns.#.outputs.#.mergedProcessors.#.processorVersionId", "as above"},
-	{"workflowRuns.#.outputs.#.output.splits.#.id", "create with provided splitter outputs: legacy keeps the split id, the new ProvidedSplitOutput has none"},
-	{"workflowRuns.#.outputs.#.output.splits.#.observation", "as above: dropped by the new ProvidedSplitOutput"},
-	{"workflowRuns.#.outputs.#.output.splits.#.identifier", "as above: dropped by the new ProvidedSplitOutput"},
-	{"workflowRuns.#.outputs.#.initialOutput.splits.#.id", "as above"},
-	{"workflowRuns.#.outputs.#.initialOutput.splits.#.observation", "as above"},
-	{"workflowRuns.#.outputs.#.initialOutput.splits.#.identifier", "as above"},
-	{"workflowRuns.#.outputs.#.output.confidence", "create with a provided classifier confidence: the new ProvidedClassifyOutput has none (the sim uses 1)"},
-	{"workflowRuns.#.outputs.#.initialOutput.confidence", "as above"},
-	{"error", "error messages are free text: the legacy sim words its own validation, the proxy relays new ApiError messages or its own"},
-}
-
 // legacyAlias swaps the prefix of a new id (ex_X, clr_X, …) for a legacy one.
 func legacyAlias(id, prefix string) string {
 	if id == "" {

@@ -1,8 +1,12 @@
-// Package translate holds the pure legacy (2025-04-21) ⇄ new (2026-02-09)
-// transforms for the Extend workflow-run endpoints. Everything here works on
-// []byte with gjson/sjson: no net/http, no logging, no I/O.
+// Package translate holds the pure transforms between Extend API versions,
+// organised as a version-change registry (registry.go): a Step from one
+// version to the next holds its Changes as data (changes.go, step_*.go) and,
+// per route, one request and one response Transform (endpoints.go).
+// Path(client, upstream) gives the steps to apply; an empty path means
+// passthrough. Everything here works on []byte with gjson: no net/http, no
+// logging, no I/O.
 //
-// The rules are those of mapping.md; Changes (changes.go) lists them as data.
+// The 2025-04-21 ⇄ 2026-02-09 rules are those of docs/spec/mapping.md.
 // Requests migrate forward (request.go, provided.go, batch.go, validate.go),
 // responses backward (run.go, processor.go, output.go, config.go, steps.go,
 // list.go), error bodies in errors.go. Outputs are appended in one pass
@@ -13,12 +17,6 @@ package translate
 import (
 	"errors"
 	"time"
-)
-
-// API version header values.
-const (
-	LegacyVersion = "2025-04-21"
-	NewVersion    = "2026-02-09"
 )
 
 // ErrInvalidRequest is matched (errors.Is) by every *RequestError.
@@ -59,6 +57,16 @@ type Options struct {
 type Report struct {
 	Unmapped    []string // request or response fields that had no counterpart and were dropped
 	Synthesized []string // legacy fields whose value the proxy had to invent (e.g. initialRunAt)
+	// Unknown are request fields the client's version does not declare. Their
+	// names are client input: log them, never use them as metric labels.
+	Unknown []string
+}
+
+// unknown records a field the legacy type does not declare; safe on a nil *Report.
+func (r *Report) unknown(path string) {
+	if r != nil {
+		r.Unknown = append(r.Unknown, path)
+	}
 }
 
 // unmapped records a dropped field; safe on a nil *Report.

@@ -13,10 +13,10 @@ var (
 	updateKeys     = []string{"name", "metadata"}
 )
 
-// BatchRequest turns a legacy batch body into a new batch body (mapping §3.2).
+// batchRequestBody turns a legacy batch body into a new batch body (mapping §3.2).
 // The 1..1000 input count is left to upstream; priority stays out because the
 // legacy batch always ran at 90, the new default.
-func BatchRequest(legacy []byte, o Options, rep *Report) ([]byte, error) {
+func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, error) {
 	root, err := parseRequest(legacy)
 	if err != nil {
 		return nil, err
@@ -80,10 +80,10 @@ func appendBatchInput(b []byte, in gjson.Result, path string, o Options, rep *Re
 	return w.close(), nil
 }
 
-// UpdateRequest validates a legacy update body and returns the new body and
+// updateRequestBody validates a legacy update body and returns the new body and
 // the name sent, if any (mapping §3.4). The body passes through as
 // {name?, metadata?}; an empty body counts as {} (the SDK default).
-func UpdateRequest(legacy []byte, rep *Report) (body []byte, name *string, err error) {
+func updateRequestBody(legacy []byte, o Options, rep *Report) (body []byte, name *string, err error) {
 	if len(trimSpace(legacy)) == 0 {
 		legacy = []byte("{}")
 	}
@@ -91,7 +91,7 @@ func UpdateRequest(legacy []byte, rep *Report) (body []byte, name *string, err e
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkUnknown(root, "", updateKeys, Options{}, rep); err != nil {
+	if err := checkUnknown(root, "", updateKeys, o, rep); err != nil {
 		return nil, nil, err
 	}
 	keys := []string{"name", "metadata"}
@@ -108,10 +108,10 @@ func UpdateRequest(legacy []byte, rep *Report) (body []byte, name *string, err e
 	return w.close(), name, nil
 }
 
-// ListQuery maps legacy list query parameters to new ones (mapping §3.3): the
+// listQuery maps legacy list query parameters to new ones (mapping §3.3): the
 // names are the same, empty values are dropped as the SDKs do, and unknown
 // parameters are forwarded. The input is not modified.
-func ListQuery(q url.Values) url.Values {
+func listQuery(q url.Values) url.Values {
 	out := make(url.Values, len(q))
 	for k, vs := range q {
 		if k == "" {

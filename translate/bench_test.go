@@ -27,7 +27,7 @@ func BenchmarkRunResponseSmall(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := RunResponse(in, rc, Options{}); err != nil {
+		if _, err := runResponse(in, rc, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -41,7 +41,7 @@ func BenchmarkRunResponseLarge(b *testing.B) {
 		b.SetBytes(int64(len(in)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := RunResponse(in, RunContext{}, Options{}); err != nil {
+			if _, err := runResponse(in, RunContext{}, Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -61,7 +61,7 @@ func BenchmarkRunResponseLarge(b *testing.B) {
 		b.SetBytes(int64(len(in)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := ListResponse(in, Options{}, nil); err != nil {
+			if _, err := listResponseBody(in, Options{}, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -86,7 +86,7 @@ func BenchmarkCreateRequests50Files(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := CreateRequests(in, Options{}, nil); err != nil {
+		if _, err := createRequests(in, Options{}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

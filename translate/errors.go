@@ -14,16 +14,26 @@ const maxRawError = 1024
 // legacyErrorCodes is the closed BadRequestErrorBody.code enum (L§5.2).
 var legacyErrorCodes = []string{"FILE_TYPE_NOT_SUPPORTED", "FILE_SIZE_TOO_LARGE", "CORRUPT_FILE", "PASSWORD_PROTECTED_FILE"}
 
-// ErrorBody turns an upstream error body (any content type) into the legacy
-// {success:false, error[, code]} (mapping §4.10). The status itself is passed
-// through by the caller. An ApiError gives its message (plus " (requestId …)"
-// when it has one); a 400 keeps code only when it is one of the four legacy
-// codes ([silent]: the new codes are not listed anywhere).
-func ErrorBody(status int, contentType string, body []byte) []byte {
+// APIError is an error answer before it is rendered: the status, a message
+// safe to show to the client, and a machine-readable code when there is one.
+type APIError struct {
+	Status  int
+	Message string
+	// Code is one of the legacy 400 codes for legacy clients, or an ApiError
+	// code for newer ones; "" when none applies.
+	Code string
+}
+
+// UpstreamError reads an upstream error body (any content type) into the
+// APIError a legacy client sees (mapping §4.10). An ApiError gives its message
+// (plus " (requestId …)" when it has one); a 400 keeps code only when it is
+// one of the four legacy codes ([silent]: the new codes are not listed
+// anywhere). A non-JSON body gives its text, at most 1 KiB, or the reason phrase.
+func UpstreamError(status int, contentType string, body []byte) APIError {
 	trimmed := trimSpace(body)
 	if gjson.ValidBytes(trimmed) {
 		if root := gjson.ParseBytes(trimmed); root.IsObject() {
-			return apiErrorBody(status, root)
+			return apiError(status, root)
 		}
 	}
 	msg := reasonPhrase(status)
@@ -32,40 +42,78 @@ func ErrorBody(status int, contentType string, body []byte) []byte {
 	if len(trimmed) > 0 && !strings.Contains(strings.ToLower(contentType), "html") {
 		msg = truncateUTF8(string(trimmed), maxRawError)
 	}
-	return LegacyError(msg)
+	return APIError{Status: status, Message: msg}
 }
 
-// apiErrorBody renders a JSON error object: an ApiError's message, or an
+// apiError reads a JSON error object: an ApiError's message, or an
 // already-legacy {error}; anything else gets the reason phrase.
-func apiErrorBody(status int, root gjson.Result) []byte {
-	msg := reasonPhrase(status)
+func apiError(status int, root gjson.Result) APIError {
+	e := APIError{Status: status, Message: reasonPhrase(status)}
 	if m := root.Get("message"); m.Type == gjson.String && m.Str != "" {
-		msg = m.Str
-	} else if e := root.Get("error"); e.Type == gjson.String && e.Str != "" {
-		msg = e.Str
+		e.Message = m.Str
+	} else if m := root.Get("error"); m.Type == gjson.String && m.Str != "" {
+		e.Message = m.Str
 	}
 	if id := root.Get("requestId"); id.Type == gjson.String && id.Str != "" {
-		msg += " (requestId " + id.Str + ")"
+		e.Message += " (requestId " + id.Str + ")"
 	}
-	w := openObj(make([]byte, 0, len(msg)+48))
-	w.raw("success", "false")
-	w.str("error", msg)
 	if code := root.Get("code"); status == 400 && code.Type == gjson.String {
 		for _, c := range legacyErrorCodes {
 			if code.Str == c {
-				w.str("code", c)
+				e.Code = c
 			}
 		}
 	}
+	return e
+}
+
+// RenderError writes e in the error shape of the client's API version: the
+// legacy {success:false, error[, code]} for 2025-04-21, an ApiError
+// {code, message, retryable, requestId} for every later version.
+func RenderError(clientVersion string, e APIError, requestID string) []byte {
+	if clientVersion == LegacyVersion {
+		w := openObj(make([]byte, 0, len(e.Message)+48))
+		w.raw("success", "false")
+		w.str("error", e.Message)
+		if e.Code != "" && e.Status == 400 {
+			w.str("code", e.Code)
+		}
+		return w.close()
+	}
+	code := e.Code
+	if code == "" {
+		code = apiErrorCode(e.Status)
+	}
+	w := openObj(make([]byte, 0, len(e.Message)+96))
+	w.str("code", code)
+	w.str("message", e.Message)
+	w.raw("retryable", strconv.FormatBool(e.Status >= 500 || e.Status == 429 || e.Status == 408))
+	if requestID != "" {
+		w.str("requestId", requestID)
+	}
 	return w.close()
+}
+
+// apiErrorCode names the proxy's own answers to newer clients.
+func apiErrorCode(status int) string {
+	switch status {
+	case 400:
+		return "INVALID_REQUEST"
+	case 404:
+		return "NOT_FOUND"
+	case 408:
+		return "REQUEST_TIMEOUT"
+	case 413:
+		return "REQUEST_TOO_LARGE"
+	case 504:
+		return "UPSTREAM_TIMEOUT"
+	}
+	return "UPSTREAM_UNAVAILABLE"
 }
 
 // LegacyError renders {success:false, error:msg}.
 func LegacyError(msg string) []byte {
-	w := openObj(make([]byte, 0, len(msg)+32))
-	w.raw("success", "false")
-	w.str("error", msg)
-	return w.close()
+	return RenderError(LegacyVersion, APIError{Message: msg}, "")
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a rune.

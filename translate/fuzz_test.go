@@ -48,7 +48,7 @@ func checkOutput(t *testing.T, out []byte, err, kind error) {
 func FuzzCreateRequests(f *testing.F) {
 	seedGolden(f, "create_*.legacy.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		reqs, err := CreateRequests(in, Options{ProcessorAliases: testAliases}, &Report{})
+		reqs, err := createRequests(in, Options{ProcessorAliases: testAliases}, &Report{})
 		if err != nil {
 			checkOutput(t, nil, err, ErrInvalidRequest)
 			return
@@ -62,7 +62,7 @@ func FuzzCreateRequests(f *testing.F) {
 func FuzzBatchRequest(f *testing.F) {
 	seedGolden(f, "batch.legacy.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := BatchRequest(in, Options{}, &Report{})
+		out, err := batchRequestBody(in, Options{}, &Report{})
 		checkOutput(t, out, err, ErrInvalidRequest)
 	})
 }
@@ -70,7 +70,7 @@ func FuzzBatchRequest(f *testing.F) {
 func FuzzUpdateRequest(f *testing.F) {
 	seedGolden(f, "update.legacy.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, _, err := UpdateRequest(in, &Report{})
+		out, _, err := updateRequestBody(in, Options{}, &Report{})
 		checkOutput(t, out, err, ErrInvalidRequest)
 	})
 }
@@ -79,9 +79,9 @@ func FuzzRunResponse(f *testing.F) {
 	seedGolden(f, "*.new.json")
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := RunResponse(in, RunContext{Now: now, Report: &Report{}}, Options{ProcessorAliases: testAliases})
+		out, err := runResponse(in, RunContext{Now: now, Report: &Report{}}, Options{ProcessorAliases: testAliases})
 		checkOutput(t, out, err, ErrInvalidResponse)
-		out, err = CreateResponse([][]byte{in, in}, RunContext{ReceivedAt: now}, Options{})
+		out, err = createResponseBody([][]byte{in, in}, RunContext{ReceivedAt: now}, Options{})
 		checkOutput(t, out, err, ErrInvalidResponse)
 	})
 }
@@ -89,7 +89,7 @@ func FuzzRunResponse(f *testing.F) {
 func FuzzListResponse(f *testing.F) {
 	seedGolden(f, "list.new.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := ListResponse(in, Options{}, &Report{})
+		out, err := listResponseBody(in, Options{}, &Report{})
 		checkOutput(t, out, err, ErrInvalidResponse)
 	})
 }
@@ -97,7 +97,7 @@ func FuzzListResponse(f *testing.F) {
 func FuzzDeleteResponse(f *testing.F) {
 	seedGolden(f, "delete.new.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := DeleteResponse(in)
+		out, err := deleteResponse(in)
 		checkOutput(t, out, err, ErrInvalidResponse)
 	})
 }
@@ -105,7 +105,7 @@ func FuzzDeleteResponse(f *testing.F) {
 func FuzzBatchResponse(f *testing.F) {
 	seedGolden(f, "batch_response.new.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := BatchResponse(in)
+		out, err := batchResponse(in)
 		checkOutput(t, out, err, ErrInvalidResponse)
 	})
 }
@@ -114,9 +114,9 @@ func FuzzErrorBody(f *testing.F) {
 	seedGolden(f, "error_*.new.*")
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for _, status := range []int{400, 404, 502} {
-			out := ErrorBody(status, "text/plain", in)
+			out := errorBody(status, "text/plain", in)
 			if !gjson.ValidBytes(out) || gjson.GetBytes(out, "success").Type != gjson.False {
-				t.Fatalf("ErrorBody(%d, %q) = %q", status, in, out)
+				t.Fatalf("errorBody(%d, %q) = %q", status, in, out)
 			}
 		}
 	})

@@ -3,6 +3,7 @@ package translate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"net/url"
 	"os"
@@ -19,11 +20,13 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // goldenCase is one <name>.legacy.json ⇄ <name>.new.json pair. Requests read
 // the legacy side and produce the new side; responses the other way round.
+// Every case runs through the default registry's endpoint transforms, and
+// every case is named by at least one Change (TestChangesAndGoldenCasesNameEachOther).
 type goldenCase struct {
 	name    string
 	request bool   // legacy → new when true, new → legacy otherwise
 	inExt   string // input extension; default ".json"
-	run     func(t *testing.T, in []byte) []byte
+	run     func(t *testing.T, in []byte, rep *Report) []byte
 }
 
 // Fixed clock values keep synthesized timestamps stable in golden files.
@@ -34,75 +37,92 @@ var (
 
 var testAliases = map[string]string{"dp_Cls1": "cl_Cls1", "dp_MergedInvoice": "ex_Ee4Rr6Tt8Yy0Uu2Ii4Oo"}
 
-// goldenCreate runs CreateRequests and joins the bodies into one JSON array.
-func goldenCreate(o Options) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, in []byte) []byte {
-		reqs, err := CreateRequests(in, o, nil)
-		must(t, err)
-		return append(append([]byte("["), bytes.Join(reqs, []byte(","))...), ']')
+var legacyPath = func() Path {
+	p, err := Default.Path(LegacyVersion, NewVersion)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
+// goldenRequest runs a route's request transform. Several bodies (a create's
+// fan-out) are joined into one JSON array; a refused request gives the legacy
+// error body the client would get.
+func goldenRequest(route string, o Options) func(*testing.T, []byte, *Report) []byte {
+	return func(t *testing.T, in []byte, rep *Report) []byte {
+		out, err := legacyPath.Request(route, &Context{Options: o, Report: rep}, One(in))
+		if err != nil {
+			return goldenErrorBody(t, err)
+		}
+		if route == RouteCreate {
+			return append(append([]byte("["), bytes.Join(out.Bodies, []byte(","))...), ']')
+		}
+		return out.Body()
 	}
 }
 
-// goldenRun runs RunResponse with a fixed clock.
-func goldenRun(rc RunContext, o Options) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, in []byte) []byte {
-		rc.Now = fixedNow
-		out, err := RunResponse(in, rc, o)
+// goldenErrorBody renders a refused request as the legacy client sees it.
+func goldenErrorBody(t *testing.T, err error) []byte {
+	var re *RequestError
+	var gone *RemovedError
+	switch {
+	case errors.As(err, &re):
+		return RenderError(LegacyVersion, APIError{Status: 400, Message: re.Message}, "")
+	case errors.As(err, &gone):
+		return RenderError(LegacyVersion, APIError{Status: 410, Message: gone.Message}, "")
+	}
+	t.Fatalf("unexpected error: %v", err)
+	return nil
+}
+
+// goldenResponse runs a route's response transform with a fixed clock.
+func goldenResponse(route string, c Context) func(*testing.T, []byte, *Report) []byte {
+	return func(t *testing.T, in []byte, rep *Report) []byte {
+		c := c
+		c.Now, c.Report = fixedNow, rep
+		m := One(in)
+		if route == RouteCreate {
+			m.Bodies = nil
+			for _, r := range gjson.ParseBytes(in).Array() {
+				m.Bodies = append(m.Bodies, []byte(r.Raw))
+			}
+		}
+		out, err := legacyPath.Response(route, &c, m)
 		must(t, err)
-		return out
+		return out.Body()
 	}
 }
 
-// goldenError runs ErrorBody for one status and content type.
-func goldenError(status int, ct string) func(*testing.T, []byte) []byte {
-	return func(_ *testing.T, in []byte) []byte { return ErrorBody(status, ct, in) }
-}
-
-// goldenFunc adapts the transforms with a (body, error) result.
-func goldenFunc(fn func([]byte) ([]byte, error)) func(*testing.T, []byte) []byte {
-	return func(t *testing.T, in []byte) []byte {
-		out, err := fn(in)
-		must(t, err)
-		return out
+// goldenError renders an upstream error body for one status and content type.
+func goldenError(status int, ct string) func(*testing.T, []byte, *Report) []byte {
+	return func(_ *testing.T, in []byte, _ *Report) []byte {
+		return RenderError(LegacyVersion, UpstreamError(status, ct, in), "")
 	}
 }
 
 func goldenCases() []goldenCase {
 	name := "Acme INV-0042 (June)"
 	return []goldenCase{
-		{name: "create_one", request: true, run: goldenCreate(Options{})},
-		{name: "create_example", request: true, run: goldenCreate(Options{})},
-		{name: "create_many", request: true, run: goldenCreate(Options{ProcessorAliases: testAliases})},
-		{name: "create_latest", request: true, run: goldenCreate(Options{})},
-		{name: "batch", request: true, run: goldenFunc(func(in []byte) ([]byte, error) {
-			return BatchRequest(in, Options{}, nil)
-		})},
-		{name: "update", request: true, run: func(t *testing.T, in []byte) []byte {
-			out, _, err := UpdateRequest(in, nil)
-			must(t, err)
-			return out
-		}},
+		{name: "create_one", request: true, run: goldenRequest(RouteCreate, Options{})},
+		{name: "create_example", request: true, run: goldenRequest(RouteCreate, Options{})},
+		{name: "create_many", request: true, run: goldenRequest(RouteCreate, Options{ProcessorAliases: testAliases})},
+		{name: "create_latest", request: true, run: goldenRequest(RouteCreate, Options{})},
+		{name: "create_invalid", request: true, run: goldenRequest(RouteCreate, Options{})},
+		{name: "create_unknown_fields", request: true, run: goldenRequest(RouteCreate, Options{})},
+		{name: "batch", request: true, run: goldenRequest(RouteBatch, Options{})},
+		{name: "update", request: true, run: goldenRequest(RouteUpdate, Options{})},
+		{name: "correct_outputs", request: true, run: goldenRequest(RouteCorrectOutputs, Options{})},
 		{name: "list_query", request: true, run: listQueryGolden},
-		{name: "get_full", run: goldenRun(RunContext{}, Options{})},
-		{name: "get_needs_review", run: goldenRun(RunContext{}, Options{ValidArrayAsBooleans: true})},
-		{name: "get_failed", run: goldenRun(RunContext{}, Options{})},
-		{name: "get_reviewed", run: goldenRun(RunContext{}, Options{ProcessorAliases: testAliases})},
-		{name: "update_response", run: goldenRun(RunContext{Name: &name}, Options{})},
-		{name: "cancel", run: goldenRun(RunContext{}, Options{})},
-		{name: "create_response", run: func(t *testing.T, in []byte) []byte {
-			var runs [][]byte
-			for _, r := range gjson.ParseBytes(in).Array() {
-				runs = append(runs, []byte(r.Raw))
-			}
-			out, err := CreateResponse(runs, RunContext{ReceivedAt: receivedAt, Now: fixedNow}, Options{})
-			must(t, err)
-			return out
-		}},
-		{name: "list", run: goldenFunc(func(in []byte) ([]byte, error) {
-			return ListResponse(in, Options{}, nil)
-		})},
-		{name: "delete", run: goldenFunc(DeleteResponse)},
-		{name: "batch_response", run: goldenFunc(BatchResponse)},
+		{name: "get_full", run: goldenResponse(RouteGet, Context{})},
+		{name: "get_needs_review", run: goldenResponse(RouteGet, Context{Options: Options{ValidArrayAsBooleans: true}})},
+		{name: "get_failed", run: goldenResponse(RouteGet, Context{})},
+		{name: "get_reviewed", run: goldenResponse(RouteGet, Context{Options: Options{ProcessorAliases: testAliases}})},
+		{name: "update_response", run: goldenResponse(RouteUpdate, Context{Name: &name})},
+		{name: "cancel", run: goldenResponse(RouteCancel, Context{})},
+		{name: "create_response", run: goldenResponse(RouteCreate, Context{ReceivedAt: receivedAt})},
+		{name: "list", run: goldenResponse(RouteList, Context{})},
+		{name: "delete", run: goldenResponse(RouteDelete, Context{})},
+		{name: "batch_response", run: goldenResponse(RouteBatch, Context{})},
 		{name: "error_404", run: goldenError(404, "application/json")},
 		{name: "error_400_code", run: goldenError(400, "application/json")},
 		{name: "error_400_other_code", run: goldenError(400, "application/json")},
@@ -112,12 +132,14 @@ func goldenCases() []goldenCase {
 }
 
 // listQueryGolden reads query parameters as a JSON object of string arrays.
-func listQueryGolden(t *testing.T, in []byte) []byte {
+func listQueryGolden(t *testing.T, in []byte, rep *Report) []byte {
 	var q url.Values
 	must(t, json.Unmarshal(in, &q))
-	out, err := json.Marshal(ListQuery(q))
+	out, err := legacyPath.Request(RouteList, &Context{Report: rep}, Message{Query: q})
 	must(t, err)
-	return out
+	b, err := json.Marshal(out.Query)
+	must(t, err)
+	return b
 }
 
 func must(t *testing.T, err error) {
@@ -146,7 +168,7 @@ func TestGolden(t *testing.T) {
 			inPath, outPath := c.paths()
 			in, err := os.ReadFile(inPath)
 			must(t, err)
-			got := c.run(t, in)
+			got := c.run(t, in, &Report{})
 			if !json.Valid(got) {
 				t.Fatalf("output is not valid JSON: %s", got)
 			}
@@ -219,24 +241,24 @@ func TestSpecWorkedExamples(t *testing.T) {
 		return b
 	}
 	t.Run("get_full §8", func(t *testing.T) {
-		got, err := RunResponse(read("get_full.new.json"), RunContext{}, Options{})
-		must(t, err)
+		got := goldenResponse(RouteGet, Context{})(t, read("get_full.new.json"), nil)
 		assertJSONEqual(t, got, read("spec/get_full.legacy.json"))
 	})
 	t.Run("create fan-out §8.1", func(t *testing.T) {
-		reqs, err := CreateRequests(read("create_example.legacy.json"), Options{}, nil)
-		must(t, err)
-		got := append(append([]byte("["), bytes.Join(reqs, []byte(","))...), ']')
+		got := goldenRequest(RouteCreate, Options{})(t, read("create_example.legacy.json"), nil)
 		assertJSONEqual(t, got, read("spec/create_example.new.json"))
 	})
 	t.Run("list summary §8.2", func(t *testing.T) {
-		got, err := ListResponse(read("list.new.json"), Options{}, nil)
-		must(t, err)
+		got := goldenResponse(RouteList, Context{})(t, read("list.new.json"), nil)
 		assertJSONEqual(t, []byte(gjson.GetBytes(got, "workflowRuns.0").Raw), read("spec/list_summary.legacy.json"))
 	})
 	t.Run("batch N§3.7", func(t *testing.T) {
-		got, err := BatchRequest(read("batch.legacy.json"), Options{}, nil)
-		must(t, err)
+		got := goldenRequest(RouteBatch, Options{})(t, read("batch.legacy.json"), nil)
 		assertJSONEqual(t, got, read("spec/batch.new.json"))
 	})
+}
+
+// errorBody renders an upstream error as the legacy client sees it.
+func errorBody(status int, ct string, body []byte) []byte {
+	return RenderError(LegacyVersion, UpstreamError(status, ct, body), "")
 }

@@ -9,9 +9,9 @@ import (
 // deleteMessage is the seed guide's example text; the SDK fixes none.
 const deleteMessage = "Workflow run data has been successfully deleted."
 
-// ListResponse builds {success, workflowRuns, nextPageToken?} from a new list
+// listResponseBody builds {success, workflowRuns, nextPageToken?} from a new list
 // (mapping §4.7, §4.8). object:"list" is dropped; the token passes through.
-func ListResponse(newList []byte, o Options, rep *Report) ([]byte, error) {
+func listResponseBody(newList []byte, o Options, rep *Report) ([]byte, error) {
 	root, err := parseResponse(newList)
 	if err != nil {
 		return nil, err
@@ -65,8 +65,8 @@ func appendSummary(b []byte, s gjson.Result) []byte {
 	return w.close()
 }
 
-// DeleteResponse builds {success, workflowRunId, message} from a new {id}.
-func DeleteResponse(newDelete []byte) ([]byte, error) {
+// deleteResponse builds {success, workflowRunId, message} from a new {id}.
+func deleteResponse(newDelete []byte) ([]byte, error) {
 	root, err := parseResponse(newDelete)
 	if err != nil {
 		return nil, err
@@ -82,8 +82,8 @@ func DeleteResponse(newDelete []byte) ([]byte, error) {
 	return w.close(), nil
 }
 
-// BatchResponse builds {success, batchId} from a new {batchId}.
-func BatchResponse(newBatch []byte) ([]byte, error) {
+// batchResponse builds {success, batchId} from a new {batchId}.
+func batchResponse(newBatch []byte) ([]byte, error) {
 	root, err := parseResponse(newBatch)
 	if err != nil {
 		return nil, err

@@ -15,10 +15,10 @@ var (
 	outputItemKeys = []string{"processorId", "output"}
 )
 
-// CreateRequests turns a legacy create body into one new create body per input
+// createRequests turns a legacy create body into one new create body per input
 // (files first, then rawTexts, in order). It validates everything first, so a
 // bad input never causes a partial fan-out (mapping §3.1.1).
-func CreateRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
+func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 	root, err := parseRequest(legacy)
 	if err != nil {
 		return nil, err

@@ -68,7 +68,7 @@ func TestCreateRequestsValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := CreateRequests([]byte(tc.body), tc.o, nil)
+			out, err := createRequests([]byte(tc.body), tc.o, nil)
 			if out != nil {
 				t.Errorf("got output %q with an error", out)
 			}
@@ -88,7 +88,7 @@ func TestCreateRequestsVersion(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.version, func(t *testing.T) {
 			body := `{` + wf + `,"version":` + tc.version + `,"rawTexts":["a"]}`
-			reqs, err := CreateRequests([]byte(body), Options{}, nil)
+			reqs, err := createRequests([]byte(body), Options{}, nil)
 			must(t, err)
 			want := `{"workflow":` + tc.want + `,"file":{"text":"a"}}`
 			if string(reqs[0]) != want {
@@ -105,10 +105,13 @@ func TestCreateRequestsReport(t *testing.T) {
 			{"processorId":"spl_1","output":{"splits":[{"id":"s","classificationId":"c","type":"t","observation":"o","identifier":"i","startPage":1,"endPage":1}]}},
 			{"processorId":"dp_1","output":{"f":{"id":"f","value":1,"type":"number","confidence":0.5,"page":2}}}]}]}`
 	var rep Report
-	_, err := CreateRequests([]byte(body), Options{}, &rep)
+	_, err := createRequests([]byte(body), Options{}, &rep)
 	must(t, err)
+	if want := []string{"callbackUrl", "files[0].extra"}; !reflect.DeepEqual(rep.Unknown, want) {
+		t.Errorf("Unknown = %q, want %q", rep.Unknown, want)
+	}
 	want := []string{
-		"callbackUrl", "files[0].extra", "files[0].fileUrl", "files[0].fileName",
+		"files[0].fileUrl", "files[0].fileName",
 		"files[0].outputs[0].output.confidence",
 		"files[0].outputs[1].output.splits[0].id", "files[0].outputs[1].output.splits[0].observation",
 		"files[0].outputs[1].output.splits[0].identifier",
@@ -121,7 +124,7 @@ func TestCreateRequestsReport(t *testing.T) {
 
 func TestCreateRequestsOrderAndLimit(t *testing.T) {
 	body := `{` + wf + `,"rawTexts":["r0","r1"],"files":[{"fileUrl":"u0"},{"fileId":"f1"}]}`
-	reqs, err := CreateRequests([]byte(body), Options{MaxFiles: 2}, nil)
+	reqs, err := createRequests([]byte(body), Options{MaxFiles: 2}, nil)
 	must(t, err)
 	want := []string{`{"url":"u0"}`, `{"id":"f1"}`, `{"text":"r0"}`, `{"text":"r1"}`}
 	if len(reqs) != len(want) {
@@ -152,7 +155,7 @@ func TestBatchRequestValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := BatchRequest([]byte(tc.body), Options{}, nil)
+			_, err := batchRequestBody([]byte(tc.body), Options{}, nil)
 			wantRequestError(t, err, tc.field)
 		})
 	}
@@ -161,13 +164,13 @@ func TestBatchRequestValidation(t *testing.T) {
 func TestBatchRequestFileWins(t *testing.T) {
 	var rep Report
 	body := `{` + wf + `,"version":"latest","priority":1,"inputs":[{"file":{"fileId":"f","fileName":"n"},"rawText":"t"}]}`
-	got, err := BatchRequest([]byte(body), Options{}, &rep)
+	got, err := batchRequestBody([]byte(body), Options{}, &rep)
 	must(t, err)
 	if want := `{"workflow":{"id":"workflow_1"},"inputs":[{"file":{"id":"f"}}]}`; string(got) != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	want := []string{"priority", "inputs[0].file.fileName", "inputs[0].rawText"}
-	if !reflect.DeepEqual(rep.Unmapped, want) {
+	want := []string{"inputs[0].file.fileName", "inputs[0].rawText"}
+	if !reflect.DeepEqual(rep.Unknown, []string{"priority"}) || !reflect.DeepEqual(rep.Unmapped, want) {
 		t.Errorf("Unmapped = %q, want %q", rep.Unmapped, want)
 	}
 }
@@ -188,7 +191,7 @@ func TestUpdateRequest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body, name, err := UpdateRequest([]byte(tc.body), nil)
+			body, name, err := updateRequestBody([]byte(tc.body), Options{}, nil)
 			if tc.want == "error" {
 				wantRequestError(t, err, tc.field)
 				return
@@ -208,7 +211,7 @@ func ptr(s string) *string { return &s }
 
 func TestListQuery(t *testing.T) {
 	in := url.Values{"status": {"PROCESSED"}, "batchId": {""}, "x": {"", "1"}, "": {"a"}}
-	got := ListQuery(in)
+	got := listQuery(in)
 	want := url.Values{"status": {"PROCESSED"}, "x": {"1"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
@@ -216,7 +219,7 @@ func TestListQuery(t *testing.T) {
 	if len(in["batchId"]) != 1 {
 		t.Errorf("input was modified: %v", in)
 	}
-	if got := ListQuery(nil); len(got) != 0 {
-		t.Errorf("ListQuery(nil) = %v", got)
+	if got := listQuery(nil); len(got) != 0 {
+		t.Errorf("listQuery(nil) = %v", got)
 	}
 }

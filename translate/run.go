@@ -38,8 +38,8 @@ func pick(r gjson.Result, keys []string) []gjson.Result {
 	return out
 }
 
-// RunResponse builds {success, workflowRun} for get, update and cancel.
-func RunResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
+// runResponse builds {success, workflowRun} for get, update and cancel.
+func runResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
 	run, err := parseResponse(newRun)
 	if err != nil {
 		return nil, err
@@ -53,8 +53,8 @@ func RunResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// CreateResponse builds {success, workflowRuns} from the new runs, in order.
-func CreateResponse(newRuns [][]byte, rc RunContext, o Options) ([]byte, error) {
+// createResponseBody builds {success, workflowRuns} from the new runs, in order.
+func createResponseBody(newRuns [][]byte, rc RunContext, o Options) ([]byte, error) {
 	b := append(make([]byte, 0, 1024*len(newRuns)+64), `{"success":true,"workflowRuns":[`...)
 	for i, raw := range newRuns {
 		run, err := parseResponse(raw)

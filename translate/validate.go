@@ -106,7 +106,7 @@ func checkUnknown(r gjson.Result, prefix string, known []string, o Options, rep 
 			err = reqErr(path, "is not a known field of this legacy request")
 			return false
 		}
-		rep.unmapped(path)
+		rep.unknown(path)
 		return true
 	})
 	return err

@@ -1,4 +1,4 @@
-// Command changelog prints translate.Changes as the markdown table that sits in
+// Command changelog prints the version registry's changes as the markdown table that sits in
 // README.md between the "changes:begin" and "changes:end" markers. A test keeps the
 // README in step: regenerate with `go run ./cmd/changelog -w`.
 package main
@@ -18,14 +18,30 @@ const (
 	end   = "<!-- changes:end -->"
 )
 
-// Table renders the changes as markdown.
+// Table renders every step of the default registry as markdown: one row per
+// change, with the routes it touches and the fields it makes lossy.
 func Table() string {
 	var b strings.Builder
-	b.WriteString("| Change | What a legacy client sees | Tag |\n|---|---|---|\n")
-	for _, c := range translate.Changes {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Name, strings.ReplaceAll(c.Description, "|", "\\|"), c.Tag)
+	for _, s := range translate.Default.Steps() {
+		fmt.Fprintf(&b, "\n**%s → %s** (%d changes)\n\n", s.From, s.To, len(s.Changes))
+		b.WriteString("| Change | What a client of " + s.From + " sees | Tag | Routes | Lossy fields |\n|---|---|---|---|---|\n")
+		for _, c := range s.Changes {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.Name, escape(c.Description), c.Tag,
+				strings.Join(c.Routes, ", "), codeList(c.Lossy))
+		}
 	}
 	return b.String()
+}
+
+func escape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// codeList formats lossy paths ("WorkflowRun:url") as inline code.
+func codeList(paths []string) string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = "`" + escape(p) + "`"
+	}
+	return strings.Join(out, " ")
 }
 
 // Splice replaces the marked section of doc with the table.
