@@ -26,6 +26,8 @@ var settings = []setting{
 		func(c *config.Config, v string) { c.SimListen = v }},
 	{"default-version", "EXTEND_COMPAT_DEFAULT_VERSION", "API version for requests without x-extend-api-version (config: defaultVersion; default 2025-04-21)",
 		func(c *config.Config, v string) { c.DefaultVersion = v }},
+	{"upstream-version", "EXTEND_COMPAT_UPSTREAM_VERSION", "API version of translated upstream calls (config: upstreamVersion; default the newest known, 2026-02-09)",
+		func(c *config.Config, v string) { c.UpstreamVersion = v }},
 	{"workspace-id", "EXTEND_COMPAT_WORKSPACE_ID", "x-extend-workspace-id sent upstream when the client sends none (config: workspaceId)",
 		func(c *config.Config, v string) { c.WorkspaceID = v }},
 	{"log-level", "EXTEND_COMPAT_LOG_LEVEL", "debug, info, warn or error (config: log.level; default info)",

@@ -18,6 +18,7 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
 // Config is every operational setting. The zero value is not useful; start from Default().
@@ -32,6 +33,9 @@ type Config struct {
 	SimListen string `yaml:"simListen"`
 	// DefaultVersion is the API version assumed for requests without x-extend-api-version. Default "2025-04-21".
 	DefaultVersion string `yaml:"defaultVersion"`
+	// UpstreamVersion is the API version of translated upstream calls: a version the registry
+	// knows. Default "" (the newest the registry knows, 2026-02-09).
+	UpstreamVersion string `yaml:"upstreamVersion"`
 	// WorkspaceID is sent as x-extend-workspace-id upstream when the client sent none. Default "" (not sent).
 	WorkspaceID string `yaml:"workspaceId"`
 	// MaxBodyBytes caps a client request body; larger bodies get 413. Default 10 MiB.
@@ -176,8 +180,12 @@ func (c Config) Validate() error {
 	} else if u, err := url.Parse(c.Upstream); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		add("upstream: %q must be an http(s) URL or \"sim\"", c.Upstream)
 	}
-	if c.DefaultVersion != "2025-04-21" && c.DefaultVersion != "2026-02-09" {
-		add("defaultVersion: %q must be 2025-04-21 or 2026-02-09", c.DefaultVersion)
+	versions := strings.Join(translate.Default.Versions(), ", ")
+	if !translate.Default.Knows(c.DefaultVersion) {
+		add("defaultVersion: %q must be one of %s", c.DefaultVersion, versions)
+	}
+	if c.UpstreamVersion != "" && !translate.Default.Knows(c.UpstreamVersion) {
+		add("upstreamVersion: %q must be empty (the newest) or one of %s", c.UpstreamVersion, versions)
 	}
 	if c.MaxBodyBytes <= 0 {
 		add("maxBodyBytes: must be > 0")

@@ -91,7 +91,8 @@ func proxyOptions(cfg config.Config, upstream *url.URL, log *zap.Logger, m *prox
 		Upstream: upstream,
 		Transport: proxy.NewTransport(proxy.TransportOptions{
 			DialTimeout: t.Dial.Std(), ResponseHeaderTimeout: t.UpstreamHeader.Std()}),
-		Logger: log, Metrics: m, DefaultVersion: cfg.DefaultVersion, WorkspaceID: cfg.WorkspaceID,
+		Logger: log, Metrics: m, DefaultVersion: cfg.DefaultVersion, UpstreamVersion: cfg.UpstreamVersion,
+		WorkspaceID:  cfg.WorkspaceID,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxUpstreamBodyBytes: cfg.MaxUpstreamBodyBytes,
 		FanOutConcurrency: cfg.FanOutConcurrency, RequestTimeout: t.Request.Std(),
 		UpstreamTimeout: t.Upstream.Std(), CompensationTimeout: t.Compensation.Std(),
