@@ -62,8 +62,7 @@ func TestCreateFansOutInInputOrder(t *testing.T) {
 
 // Order must follow the input even when later creates answer first.
 func TestCreateOrderWithOutOfOrderReplies(t *testing.T) {
-	var e *env
-	e = newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := readAll(r)
 		name := gjson.GetBytes(b, "file.name").String()
 		var n int

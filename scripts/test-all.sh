@@ -11,10 +11,11 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Go modules"
 go mod download
 
-step "gofmt and go vet"
+step "gofmt, go vet and staticcheck"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './conformance/*'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
 go vet ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 step "go test -race ./..."
 go test -race -count=1 -timeout 15m ./...
