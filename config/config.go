@@ -115,7 +115,7 @@ func Default() Config {
 		AdminListen:          "127.0.0.1:9090",
 		Upstream:             "https://api.extend.ai",
 		SimListen:            "127.0.0.1:0",
-		DefaultVersion:       "2025-04-21",
+		DefaultVersion:       translate.LegacyVersion,
 		MaxBodyBytes:         10 << 20,
 		MaxUpstreamBodyBytes: 64 << 20,
 		FanOutConcurrency:    8,

@@ -119,8 +119,9 @@ func (p *Proxy) batch(w http.ResponseWriter, r *http.Request) {
 
 // onRun serves the routes on one run: get, update, delete and cancel. A
 // call marked noBody sends no body upstream whatever the client sent.
-func (p *Proxy) onRun(route, method, suffix string, c call) http.HandlerFunc {
+func (p *Proxy) onRun(route, method, suffix string, base call) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		c := base // per request: handlers run concurrently
 		id, err := runID(r, "id")
 		if err != nil {
 			p.fail(w, r, err)
