@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/tidwall/gjson"
@@ -66,70 +67,86 @@ func (p *Proxy) noteReport(r *http.Request, rep *translate.Report) {
 	p.metrics.countReport(st.route, rep)
 }
 
-// exchange is the shape of every translated route but create: read the
-// body, migrate the request along the path, make one upstream call, migrate
-// the answer back, reply. c gives the method, upstream path and retry safety.
-func (p *Proxy) exchange(w http.ResponseWriter, r *http.Request, route string, c call) {
-	path := p.pathFor(r)
-	tc := p.tcontext()
-	defer p.noteReport(r, tc.Report)
-	in := translate.Message{Query: r.URL.Query()}
-	if !c.noBody {
-		raw, err := readBody(r)
-		if err != nil {
-			p.fail(w, r, err)
-			return
-		}
-		in.Bodies = [][]byte{raw}
-	}
-	out, err := path.Request(route, tc, in)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	c.op, c.header, c.query = route, r.Header, out.Query
-	if !c.noBody {
-		c.body = out.Body()
-	}
-	if route == routeBatch {
-		stateFrom(r.Context()).fanout = int(gjson.GetBytes(c.body, "inputs.#").Int())
-	}
-	ctx, cancel := p.deadline(r)
-	defer cancel()
-	body, err := p.send(ctx, c)
-	if err == nil {
-		var m translate.Message
-		m, err = path.Response(route, tc, translate.One(body))
-		body = m.Body()
-	}
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, body)
-}
-
-func (p *Proxy) list(w http.ResponseWriter, r *http.Request) {
-	p.exchange(w, r, routeList, call{method: http.MethodGet, path: "/workflow_runs", idempotent: true, noBody: true})
-}
-
-func (p *Proxy) batch(w http.ResponseWriter, r *http.Request) {
-	p.exchange(w, r, routeBatch, call{method: http.MethodPost, path: "/workflow_runs/batch"})
-}
-
-// onRun serves the routes on one run: get, update, delete and cancel. A
-// call marked noBody sends no body upstream whatever the client sent.
-func (p *Proxy) onRun(route, method, suffix string, base call) http.HandlerFunc {
+// exchangeRoute serves a route with one upstream call: read the body,
+// migrate the request along the path, call the upstream method and path
+// (the route's {variables} re-encoded), migrate the answer back, reply.
+func (p *Proxy) exchangeRoute(route string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := base // per request: handlers run concurrently
-		id, err := runID(r, "id")
+		path := p.pathFor(r)
+		c, err := upstreamCall(path, route, r)
 		if err != nil {
 			p.fail(w, r, err)
 			return
 		}
-		c.method, c.path = method, runPath(id, suffix)
-		p.exchange(w, r, route, c)
+		tc := p.tcontext()
+		defer p.noteReport(r, tc.Report)
+		in := translate.Message{Query: r.URL.Query()}
+		if r.Method != http.MethodGet && r.Method != http.MethodDelete {
+			raw, err := readBody(r)
+			if err != nil {
+				p.fail(w, r, err)
+				return
+			}
+			in.Bodies = [][]byte{raw}
+		}
+		out, err := path.Request(route, tc, in)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		c.query = out.Query
+		if b := out.Body(); len(b) > 0 && c.method != http.MethodGet && c.method != http.MethodDelete {
+			c.body = b
+		}
+		if route == routeBatch {
+			stateFrom(r.Context()).fanout = int(gjson.GetBytes(c.body, "inputs.#").Int())
+		}
+		ctx, cancel := p.deadline(r)
+		defer cancel()
+		body, err := p.send(ctx, c)
+		if err == nil {
+			var m translate.Message
+			m, err = path.Response(route, tc, translate.One(body))
+			body = m.Body()
+		}
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
 	}
+}
+
+// upstreamCall builds the upstream call of a route: its method, and its path
+// with every {variable} of the request's route decoded and re-escaped as one
+// path segment. GETs may be retried.
+func upstreamCall(path translate.Path, route string, r *http.Request) (call, error) {
+	_, method, tmpl, ok := path.Endpoint(route)
+	if !ok {
+		return call{}, errorf(http.StatusNotImplemented, "%s is not translated for this API version", route)
+	}
+	vars := mux.Vars(r)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			break
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			return call{}, errorf(http.StatusInternalServerError, "bad route template for %s", route)
+		}
+		name := tmpl[i+1 : i+j]
+		v, err := url.PathUnescape(vars[name])
+		if err != nil || v == "" {
+			return call{}, errorf(http.StatusBadRequest, "invalid %s in the path", name)
+		}
+		b.WriteString(tmpl[:i])
+		b.WriteString(url.PathEscape(v))
+		tmpl = tmpl[i+j+1:]
+	}
+	return call{op: route, method: method, path: b.String(), header: r.Header, idempotent: method == http.MethodGet}, nil
 }
 
 // correctOutputs answers the removed endpoint (mapping §3.5): 401 without

@@ -25,10 +25,11 @@ const (
 	routeHealth  = "health"
 )
 
-// routes builds the router: health endpoints, then the translated
-// workflow-run routes (matched only for callers whose version has a
+// routes builds the router: health endpoints, then every translated route
+// the registry knows (matched only for callers whose version has a
 // translation path to the upstream's), then passthrough for everything else.
-// POST /workflow_runs/batch is registered before /workflow_runs/{id}.
+// Static paths are registered before templated ones (Path.Routes), so
+// POST /workflow_runs/batch is matched before /workflow_runs/{id}.
 func (p *Proxy) routes() *mux.Router {
 	r := mux.NewRouter()
 	r.UseEncodedPath()
@@ -40,28 +41,32 @@ func (p *Proxy) routes() *mux.Router {
 	p.translateOnly = mux.NewRouter()
 	p.translateOnly.UseEncodedPath()
 	p.translateOnly.SkipClean(true)
-	for _, rt := range []struct {
-		method, path, name string
-		h                  http.HandlerFunc
-	}{
-		{http.MethodPost, "/workflow_runs", routeCreate, p.create},
-		{http.MethodGet, "/workflow_runs", routeList, p.list},
-		{http.MethodPost, "/workflow_runs/batch", routeBatch, p.batch},
-		{http.MethodGet, "/workflow_runs/{id}", routeGet, p.onRun(routeGet, http.MethodGet, "", call{idempotent: true, noBody: true})},
-		{http.MethodPost, "/workflow_runs/{id}", routeUpdate, p.onRun(routeUpdate, http.MethodPost, "", call{})},
-		{http.MethodDelete, "/workflow_runs/{id}", routeDelete, p.onRun(routeDelete, http.MethodDelete, "", call{noBody: true})},
-		{http.MethodPost, "/workflow_runs/{id}/cancel", routeCancel, p.onRun(routeCancel, http.MethodPost, "/cancel", call{noBody: true})},
-		{http.MethodPost, "/workflow_runs/{id}/outputs/{outputId}", routeOutputs, p.correctOutputs},
-	} {
-		mode := modeTranslate
-		if rt.name == routeOutputs {
-			mode = modeLocal
+	seen := map[string]bool{}
+	for _, s := range p.opt.Registry.Steps() {
+		for _, rt := range (translate.Path{s}).Routes() {
+			if key := rt.Method + " " + rt.Path; !seen[key] {
+				seen[key] = true
+				h, mode := p.handlerFor(rt)
+				legacy.Handle(rt.Path, p.wrap(rt.Name, mode, p.dispatch(rt.Name, h))).Methods(rt.Method)
+				p.translateOnly.Handle(rt.Path, h).Methods(rt.Method)
+			}
 		}
-		legacy.Handle(rt.path, p.wrap(rt.name, mode, p.dispatch(rt.name, rt.h))).Methods(rt.method)
-		p.translateOnly.Handle(rt.path, rt.h).Methods(rt.method)
 	}
 	r.PathPrefix("/").Handler(p.wrap(routeOther, modePassthrough, http.HandlerFunc(p.passthrough)))
 	return r
+}
+
+// handlerFor picks how a translated route is served.
+func (p *Proxy) handlerFor(rt translate.Route) (http.HandlerFunc, string) {
+	switch rt.Serve {
+	case translate.ServeFanOut:
+		return p.create, modeTranslate
+	case translate.ServeRemoved:
+		return p.correctOutputs, modeLocal
+	case translate.ServeStream:
+		return p.stream(rt.Name), modeTranslate
+	}
+	return p.exchangeRoute(rt.Name), modeTranslate
 }
 
 // clientVersion is the API version the caller speaks: its

@@ -86,8 +86,11 @@ type call struct {
 	header http.Header // client headers to forward (Authorization, workspace, request id, user agent)
 	// idempotent marks calls that may be retried after a response (GET, compensation DELETE).
 	idempotent bool
-	// noBody marks routes that send no body upstream (get, list, delete, cancel).
-	noBody bool
+	// stream, when set, is sent as the body unread (uploads), with
+	// contentType and length (-1 unknown); such a call is never retried.
+	stream      io.Reader
+	contentType string
+	length      int64
 }
 
 // upstreamErr is a failure to obtain any HTTP answer.
@@ -123,7 +126,7 @@ func (u *upstream) do(ctx context.Context, c call) (*upstreamResponse, error) {
 		last := attempt+1 >= u.retry.MaxAttempts
 		if err != nil {
 			var ue *upstreamErr
-			safe := errors.As(err, &ue) && (!ue.sent || c.idempotent) && !ue.tooBig
+			safe := errors.As(err, &ue) && (!ue.sent || c.idempotent) && !ue.tooBig && c.stream == nil
 			if last || !safe || ctx.Err() != nil {
 				return nil, err
 			}
@@ -132,7 +135,7 @@ func (u *upstream) do(ctx context.Context, c call) (*upstreamResponse, error) {
 			}
 			continue
 		}
-		if last || !c.idempotent || !retryableStatus(resp.Status) {
+		if last || !c.idempotent || c.stream != nil || !retryableStatus(resp.Status) {
 			return resp, nil
 		}
 		if !sleepCtx(ctx, u.retry.backoff(attempt, retryAfter(resp.Header, time.Now()))) {
@@ -152,9 +155,16 @@ func (u *upstream) once(ctx context.Context, c call) (*upstreamResponse, error) 
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 	})
-	req, err := http.NewRequestWithContext(ctx, c.method, u.url(c.path, c.query), bodyReader(c.body))
+	reqBody := bodyReader(c.body)
+	if c.stream != nil {
+		reqBody = c.stream
+	}
+	req, err := http.NewRequestWithContext(ctx, c.method, u.url(c.path, c.query), reqBody)
 	if err != nil {
 		return nil, &upstreamErr{err: err}
+	}
+	if c.stream != nil {
+		req.ContentLength = c.length
 	}
 	u.setHeaders(req, c)
 	start := time.Now()
@@ -185,7 +195,13 @@ func bodyReader(b []byte) io.Reader {
 
 func (u *upstream) url(path string, q url.Values) string {
 	v := *u.base
-	v.Path = joinPath(u.base.Path, path)
+	// path arrives escaped (runPath); Path must hold the decoded form, or
+	// String() escapes the escapes ("%2F" would reach the upstream as "%252F").
+	decoded, err := url.PathUnescape(path)
+	if err != nil {
+		decoded = path
+	}
+	v.Path = joinPath(u.base.Path, decoded)
 	v.RawPath = joinPath(u.base.EscapedPath(), path)
 	v.RawQuery = q.Encode()
 	return v.String()
@@ -212,7 +228,10 @@ func (u *upstream) setHeaders(req *http.Request, c call) {
 	}
 	req.Header.Set("X-Extend-Api-Version", u.version)
 	req.Header.Set("Accept", "application/json")
-	if c.body != nil {
+	switch {
+	case c.stream != nil:
+		req.Header.Set("Content-Type", c.contentType)
+	case c.body != nil:
 		req.Header.Set("Content-Type", "application/json")
 	}
 }

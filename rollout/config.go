@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/internal/duration"
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
 // Config is the `rollout:` section of config.yaml. It is reloadable.
@@ -58,8 +59,8 @@ func DefaultConfig() Config {
 	}
 }
 
-// Routes are the legacy routes rules can name.
-var Routes = []string{"create", "get", "list", "update", "delete", "cancel", "batch"}
+// Routes are the translated routes rules can name: every route of the version registry.
+var Routes = translate.Default.RouteNames()
 
 // Validate returns every problem, each prefixed with its yaml path.
 func (c Config) Validate() []string {

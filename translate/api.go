@@ -50,6 +50,10 @@ type Options struct {
 	// ProcessorAliases maps legacy processor ids (dp_…) to new ones (ex_/cl_/spl_…).
 	// Applied forward to create outputs[].processorId and backward to response processorIds.
 	ProcessorAliases map[string]string
+	// OpenPageRangeEnd is the end page given to a processor-family pageRanges
+	// item sent without one (2026-02-09 requires it; surface D3). 0 refuses
+	// such an item with 400 naming the field.
+	OpenPageRangeEnd int
 }
 
 // Report collects what a translation could not carry over faithfully, as JSON

@@ -18,16 +18,18 @@ const (
 // legacyEndpoints are the 2025-04-21 ⇄ 2026-02-09 transforms of the
 // workflow-run family (mapping §2), one request and one response transform
 // per route.
-var legacyEndpoints = map[string]Endpoint{
-	RouteCreate:         {Request: createRequest, Response: createResponse},
-	RouteList:           {Request: listRequest, Response: listResponse},
-	RouteGet:            {Response: runResponseT},
-	RouteUpdate:         {Request: updateRequest, Response: runResponseT},
-	RouteDelete:         {Response: deleteResponseT},
-	RouteCancel:         {Response: runResponseT},
-	RouteBatch:          {Request: batchRequest, Response: batchResponseT},
-	RouteCorrectOutputs: {Request: correctOutputsRequest},
-}
+var legacyEndpoints = withSurface(map[string]Endpoint{
+	RouteCreate: {Request: createRequest, Response: createResponse,
+		Method: "POST", Path: "/workflow_runs", Serve: ServeFanOut},
+	RouteList:   {Request: listRequest, Response: listResponse, Method: "GET", Path: "/workflow_runs"},
+	RouteGet:    {Response: runResponseT, Method: "GET", Path: "/workflow_runs/{id}"},
+	RouteUpdate: {Request: updateRequest, Response: runResponseT, Method: "POST", Path: "/workflow_runs/{id}"},
+	RouteDelete: {Response: deleteResponseT, Method: "DELETE", Path: "/workflow_runs/{id}"},
+	RouteCancel: {Response: runResponseT, Method: "POST", Path: "/workflow_runs/{id}/cancel"},
+	RouteBatch:  {Request: batchRequest, Response: batchResponseT, Method: "POST", Path: "/workflow_runs/batch"},
+	RouteCorrectOutputs: {Request: correctOutputsRequest, Serve: ServeRemoved,
+		Method: "POST", Path: "/workflow_runs/{id}/outputs/{outputId}"},
+})
 
 // errOneBody guards transforms that take exactly one body.
 var errOneBody = errors.New("translate: transform expects exactly one body")

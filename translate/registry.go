@@ -55,11 +55,90 @@ func (c *Context) runContext() RunContext {
 	return RunContext{Name: c.Name, ReceivedAt: c.ReceivedAt, Now: c.Now, Report: c.Report}
 }
 
-// Endpoint holds one route's pair of transforms for one Step. A nil
-// transform leaves the message unchanged.
+// Endpoint holds one route's pair of transforms for one Step, and where the
+// route lives on both sides. A nil transform leaves the message unchanged.
 type Endpoint struct {
 	Request  Transform
 	Response Transform
+	// Method and Path are the route as clients of the step's From version
+	// call it; Path is a gorilla/mux template ("/parser_runs/{id}").
+	Method, Path string
+	// UpstreamMethod and UpstreamPath are the call in the To version, with
+	// the same {variables}; empty means the same as Method and Path.
+	UpstreamMethod, UpstreamPath string
+	// Serve names how the proxy serves the route: "" is one upstream call
+	// (the common case); ServeFanOut, ServeRemoved and ServeStream are the others.
+	Serve string
+}
+
+// Ways of serving a route other than one plain upstream call.
+const (
+	ServeFanOut  = "fanout"  // one upstream call per input, rolled back as a whole on failure
+	ServeRemoved = "removed" // answered by the proxy: validated, then 410 Gone
+	ServeStream  = "stream"  // request body streamed upstream unread (uploads)
+)
+
+// Upstream returns the call the route becomes in the To version.
+func (e Endpoint) Upstream() (method, path string) {
+	method, path = e.UpstreamMethod, e.UpstreamPath
+	if method == "" {
+		method = e.Method
+	}
+	if path == "" {
+		path = e.Path
+	}
+	return method, path
+}
+
+// Route is one translated route as the proxy registers it.
+type Route struct {
+	Name string
+	Endpoint
+}
+
+// Routes lists the routes clients of version client can call with a
+// translation, from the first step of its path: static paths before
+// templated ones, so "/workflow_runs/batch" is matched before "/workflow_runs/{id}".
+func (p Path) Routes() []Route {
+	if len(p) == 0 {
+		return nil
+	}
+	var out []Route
+	for name, e := range p[0].Endpoints {
+		if e.Path != "" {
+			out = append(out, Route{Name: name, Endpoint: e})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		vi, vj := strings.Count(out[i].Path, "{"), strings.Count(out[j].Path, "{")
+		if vi != vj {
+			return vi < vj
+		}
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}
+
+// Endpoint returns the route's endpoint as the path's client calls it and
+// the upstream call it becomes at the end of the path.
+func (p Path) Endpoint(route string) (e Endpoint, upstreamMethod, upstreamPath string, ok bool) {
+	if len(p) == 0 {
+		return Endpoint{}, "", "", false
+	}
+	e, ok = p[0].Endpoints[route]
+	if !ok {
+		return Endpoint{}, "", "", false
+	}
+	upstreamMethod, upstreamPath = e.Upstream()
+	for _, s := range p[1:] {
+		if next, has := s.Endpoints[route]; has && next.UpstreamPath != "" {
+			upstreamMethod, upstreamPath = next.Upstream()
+		}
+	}
+	return e, upstreamMethod, upstreamPath, true
 }
 
 // Step is the move from one API version to the next: the breaking changes
@@ -99,7 +178,37 @@ func NewRegistry(steps ...*Step) (*Registry, error) {
 			}
 		}
 	}
-	return &Registry{steps: steps}, nil
+	return &Registry{steps: chain(steps)}, nil
+}
+
+// chain completes each later step with the routes of the one before: a
+// route a step does not change keeps the previous step's upstream call as
+// its own path, with no transforms, so a client of any version reaches it.
+// The steps given are not modified.
+func chain(steps []*Step) []*Step {
+	out := []*Step{steps[0]}
+	for _, s := range steps[1:] {
+		prev := out[len(out)-1]
+		c := *s
+		c.Endpoints = make(map[string]Endpoint, len(prev.Endpoints))
+		for name, pe := range prev.Endpoints {
+			if pe.Serve == ServeRemoved {
+				continue
+			}
+			c.Endpoints[name] = Endpoint{Serve: pe.Serve}
+		}
+		for name, e := range s.Endpoints {
+			c.Endpoints[name] = e
+		}
+		for name, e := range c.Endpoints {
+			if pe, ok := prev.Endpoints[name]; ok && e.Path == "" {
+				e.Method, e.Path = pe.Upstream()
+				c.Endpoints[name] = e
+			}
+		}
+		out = append(out, &c)
+	}
+	return out
 }
 
 // MustRegistry is NewRegistry for package-level values.
@@ -116,6 +225,23 @@ var Default = MustRegistry(legacyStep)
 
 // Steps lists the registry's steps, oldest first.
 func (r *Registry) Steps() []*Step { return slices.Clone(r.steps) }
+
+// RouteNames lists every translated route a client can be served on, sorted;
+// routes the proxy answers itself (removed endpoints) are left out.
+func (r *Registry) RouteNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range r.steps {
+		for name, e := range s.Endpoints {
+			if e.Serve != ServeRemoved && !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Latest is the newest version the registry reaches.
 func (r *Registry) Latest() string { return r.steps[len(r.steps)-1].To }

@@ -19,13 +19,21 @@ var legacyStep = &Step{
 	From:      LegacyVersion,
 	To:        NewVersion,
 	Endpoints: legacyEndpoints,
-	Objects: map[string]map[string]string{
-		objRun:     {RouteGet: "workflowRun.", RouteUpdate: "workflowRun.", RouteCancel: "workflowRun.", RouteCreate: "workflowRuns.#."},
-		objSummary: {RouteList: "workflowRuns.#."},
-		objBody: {RouteCreate: "", RouteList: "", RouteGet: "", RouteUpdate: "", RouteDelete: "", RouteCancel: "",
-			RouteBatch: "", RouteCorrectOutputs: ""},
-	},
-	Changes: legacyChanges,
+	Objects: func() map[string]map[string]string {
+		objs := map[string]map[string]string{
+			objRun:     {RouteGet: "workflowRun.", RouteUpdate: "workflowRun.", RouteCancel: "workflowRun.", RouteCreate: "workflowRuns.#."},
+			objSummary: {RouteList: "workflowRuns.#."},
+			objBody:    {},
+		}
+		for route := range legacyEndpoints {
+			objs[objBody][route] = "" // error bodies of every route
+		}
+		for obj, at := range surfaceObjects {
+			objs[obj] = at
+		}
+		return objs
+	}(),
+	Changes: append(legacyChanges, surfaceChanges...),
 }
 
 var runRoutes = []string{RouteCreate, RouteGet, RouteUpdate, RouteCancel}

@@ -1,0 +1,162 @@
+package translate
+
+import (
+	"strconv"
+
+	"github.com/tidwall/gjson"
+	"github.com/tidwall/sjson"
+)
+
+// legacyProcessorRunKeys are the members of the 0.0.12 ProcessorRun (surface
+// §4.1); anything else a 2026-02-09 server adds is projected away (D2).
+var legacyProcessorRunKeys = map[string]bool{
+	"object": true, "id": true, "processorId": true, "processorVersionId": true, "processorName": true,
+	"status": true, "output": true, "failureReason": true, "failureMessage": true, "metadata": true,
+	"reviewed": true, "edited": true, "edits": true, "type": true, "config": true, "initialOutput": true,
+	"reviewedOutput": true, "files": true, "mergedProcessors": true, "url": true, "usage": true,
+}
+
+// appendSurfaceProcessorRun writes a legacy ProcessorRun from a 2026-02-09
+// LegacyProcessorRun: strict projection, nulls left out (output stays null
+// until processed, as in 0.0.12), files in the legacy File_ shape and the
+// config in legacy terms.
+func appendSurfaceProcessorRun(b []byte, run gjson.Result) []byte {
+	w := openObj(b)
+	run.ForEach(func(k, v gjson.Result) bool {
+		name := k.Str
+		if !legacyProcessorRunKeys[name] || (v.Type == gjson.Null && name != "output") {
+			return true
+		}
+		w.key(name)
+		switch {
+		case name == "files" && v.IsArray():
+			w.b = appendArray(w.b, v, func(b []byte, f gjson.Result) ([]byte, bool) {
+				if !f.IsObject() {
+					return b, false
+				}
+				return appendSurfaceFile(b, f), true
+			})
+		case name == "config" && v.IsObject():
+			w.b = appendSurfaceConfig(w.b, v)
+		default:
+			w.b = appendNoNulls(w.b, v)
+		}
+		return true
+	})
+	return w.close()
+}
+
+// appendLegacyShapes copies a processor-family answer with N0 applied and
+// every processor config in legacy terms (processors, versions, publish).
+func appendLegacyShapes(b []byte, v gjson.Result) []byte {
+	if !v.IsObject() {
+		return appendNoNulls(b, v)
+	}
+	w := openObj(b)
+	v.ForEach(func(k, x gjson.Result) bool {
+		if x.Type == gjson.Null {
+			return true
+		}
+		w.key(k.Str)
+		if k.Str == "config" && x.IsObject() {
+			w.b = appendSurfaceConfig(w.b, x)
+		} else {
+			w.b = appendLegacyShapes(w.b, x)
+		}
+		return true
+	})
+	return w.close()
+}
+
+// appendSurfaceConfig writes a processor config back in 0.0.12 terms (D3):
+// nulls left out, parser.blockOptions.text.agentic.enabled becomes
+// parser.advancedOptions.agenticOcrEnabled.
+func appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
+	out := appendNoNulls(nil, cfg)
+	agentic := gjson.GetBytes(out, "parser.blockOptions.text.agentic")
+	if !agentic.Exists() {
+		return append(b, out...)
+	}
+	if edited, err := sjson.DeleteBytes(out, "parser.blockOptions.text.agentic"); err == nil {
+		out = edited
+	}
+	if en := agentic.Get("enabled"); en.IsBool() {
+		if edited, err := sjson.SetRawBytes(out, "parser.advancedOptions.agenticOcrEnabled", []byte(en.Raw)); err == nil {
+			out = edited
+		}
+	}
+	return append(b, out...)
+}
+
+// sanitizeProcessorRequest readies a processor-family request for
+// 2026-02-09 (D3): agenticOcrEnabled becomes blockOptions.text.agentic, and
+// every pageRanges item gets the start and end the new types require.
+func sanitizeProcessorRequest(c *Context, m Message) (Message, error) {
+	body, err := single(m)
+	if err != nil {
+		return Message{}, err
+	}
+	root, err := parseRequest(body)
+	if err != nil {
+		return Message{}, err
+	}
+	cfg := root.Get("config")
+	if !cfg.Exists() || cfg.Type == gjson.Null {
+		return One(body), nil
+	}
+	if !cfg.IsObject() {
+		return Message{}, reqErr("config", "must be an object")
+	}
+	out := body
+	if aoc := cfg.Get("parser.advancedOptions.agenticOcrEnabled"); aoc.Exists() {
+		if out, err = sjson.DeleteBytes(out, "config.parser.advancedOptions.agenticOcrEnabled"); err != nil {
+			return Message{}, reqErr("config.parser.advancedOptions", "could not be rewritten")
+		}
+		if aoc.Type == gjson.True && !cfg.Get("parser.blockOptions.text.agentic").Exists() {
+			if out, err = sjson.SetRawBytes(out, "config.parser.blockOptions.text.agentic", []byte(`{"enabled":true}`)); err != nil {
+				return Message{}, reqErr("config.parser.blockOptions", "could not be rewritten")
+			}
+		}
+	}
+	for _, p := range []string{"config.advancedOptions.pageRanges", "config.parser.advancedOptions.pageRanges"} {
+		if out, err = completePageRanges(out, p, c.Options.OpenPageRangeEnd); err != nil {
+			return Message{}, err
+		}
+	}
+	return One(out), nil
+}
+
+// completePageRanges gives every item at path a start (1 when missing) and
+// an end (refused when missing, unless openEnd is configured).
+func completePageRanges(body []byte, path string, openEnd int) ([]byte, error) {
+	ranges := gjson.GetBytes(body, path)
+	if !ranges.Exists() || ranges.Type == gjson.Null {
+		return body, nil
+	}
+	if !ranges.IsArray() {
+		return nil, reqErr(path, "must be an array")
+	}
+	var err error
+	for i, r := range ranges.Array() {
+		at := path + "." + strconv.Itoa(i)
+		field := index(path, i)
+		if !r.IsObject() {
+			return nil, reqErr(field, "must be an object with start and end")
+		}
+		if s := r.Get("start"); !s.Exists() || s.Type == gjson.Null {
+			if body, err = sjson.SetBytes(body, at+".start", 1); err != nil {
+				return nil, reqErr(field, "could not be rewritten")
+			}
+		}
+		if e := r.Get("end"); !e.Exists() || e.Type == gjson.Null {
+			if openEnd <= 0 {
+				return nil, reqErr(field+".end", "is required by API version 2026-02-09 (the proxy cannot know the page count; "+
+					"give the last page, or configure translate.openPageRangeEnd)")
+			}
+			if body, err = sjson.SetBytes(body, at+".end", openEnd); err != nil {
+				return nil, reqErr(field, "could not be rewritten")
+			}
+		}
+	}
+	return body, nil
+}

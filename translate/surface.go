@@ -1,0 +1,101 @@
+package translate
+
+import "github.com/tidwall/gjson"
+
+// Route names of the rest of the legacy surface: resource.method, as the
+// legacy SDK names them (surface §10).
+const (
+	RouteProcessorRunList       = "processorRun.list"
+	RouteProcessorRunCreate     = "processorRun.create"
+	RouteProcessorRunGet        = "processorRun.get"
+	RouteProcessorRunDelete     = "processorRun.delete"
+	RouteProcessorRunCancel     = "processorRun.cancel"
+	RouteBatchProcessorRunGet   = "batchProcessorRun.get"
+	RouteProcessorList          = "processor.list"
+	RouteProcessorCreate        = "processor.create"
+	RouteProcessorUpdate        = "processor.update"
+	RouteProcessorVersionGet    = "processorVersion.get"
+	RouteProcessorVersionList   = "processorVersion.list"
+	RouteProcessorVersionCreate = "processorVersion.create"
+	RouteWorkflowCreate         = "workflow.create"
+	RouteFileList               = "file.list"
+	RouteFileGet                = "file.get"
+	RouteFileDelete             = "file.delete"
+	RouteFileUpload             = "file.upload"
+)
+
+// surfaceEndpoints are the methods beyond workflow runs (surface §4, §6, §7).
+var surfaceEndpoints = map[string]Endpoint{
+	// Processor family: still served by 2026-02-09 with legacy envelopes (§4).
+	RouteProcessorRunList: {Response: noNulls, Method: "GET", Path: "/processor_runs"},
+	RouteProcessorRunCreate: {Request: sanitizeProcessorRequest, Response: envelopeOf("processorRun", appendSurfaceProcessorRun),
+		Method: "POST", Path: "/processor_runs"},
+	RouteProcessorRunGet:      {Response: envelopeOf("processorRun", appendSurfaceProcessorRun), Method: "GET", Path: "/processor_runs/{id}"},
+	RouteProcessorRunDelete:   {Response: noNulls, Method: "DELETE", Path: "/processor_runs/{id}"},
+	RouteProcessorRunCancel:   {Response: envelopeOf("processorRun", appendSurfaceProcessorRun), Method: "POST", Path: "/processor_runs/{id}/cancel"},
+	RouteBatchProcessorRunGet: {Response: noNulls, Method: "GET", Path: "/batch_processor_runs/{id}"},
+	RouteProcessorList:        {Response: noNulls, Method: "GET", Path: "/processors"},
+	RouteProcessorCreate:      {Request: sanitizeProcessorRequest, Response: legacyShapes, Method: "POST", Path: "/processors"},
+	RouteProcessorUpdate:      {Request: sanitizeProcessorRequest, Response: legacyShapes, Method: "POST", Path: "/processors/{id}"},
+	RouteProcessorVersionGet: {Response: noNulls, Method: "GET",
+		Path: "/processors/{processorId}/versions/{processorVersionId}"},
+	RouteProcessorVersionList:   {Response: noNulls, Method: "GET", Path: "/processors/{id}/versions"},
+	RouteProcessorVersionCreate: {Request: sanitizeProcessorRequest, Response: legacyShapes, Method: "POST", Path: "/processors/{id}/publish"},
+	// Workflows (§6).
+	RouteWorkflowCreate: {Response: envelope("workflow", appendLegacyWorkflow), Method: "POST", Path: "/workflows"},
+	// Files (§7).
+	RouteFileList:   {Response: listEnvelope("files", appendSurfaceFile), Method: "GET", Path: "/files"},
+	RouteFileGet:    {Response: envelope("file", appendSurfaceFile), Method: "GET", Path: "/files/{id}"},
+	RouteFileDelete: {Response: deleted("fileId", fileDeletedMessage), Method: "DELETE", Path: "/files/{id}"},
+	RouteFileUpload: {Response: envelope("file", appendSurfaceFile), Method: "POST", Path: "/files/upload", Serve: ServeStream},
+}
+
+// withSurface adds the surface endpoints to the workflow-run ones.
+func withSurface(m map[string]Endpoint) map[string]Endpoint {
+	for k, v := range surfaceEndpoints {
+		m[k] = v
+	}
+	return m
+}
+
+// envelopeOf writes a processor-family answer: every member copied with N0,
+// the one named key through write.
+func envelopeOf(key string, write func(b []byte, v gjson.Result) []byte) Transform {
+	return func(_ *Context, m Message) (Message, error) {
+		body, err := single(m)
+		if err != nil {
+			return Message{}, err
+		}
+		root, err := parseBody(body)
+		if err != nil {
+			return Message{}, err
+		}
+		w := openObj(make([]byte, 0, len(body)))
+		root.ForEach(func(k, v gjson.Result) bool {
+			if v.Type == gjson.Null {
+				return true
+			}
+			w.key(k.Str)
+			if k.Str == key && v.IsObject() {
+				w.b = write(w.b, v)
+			} else {
+				w.b = appendNoNulls(w.b, v)
+			}
+			return true
+		})
+		return One(w.close()), nil
+	}
+}
+
+// legacyShapes is the response transform of processors and their versions.
+func legacyShapes(_ *Context, m Message) (Message, error) {
+	body, err := single(m)
+	if err != nil {
+		return Message{}, err
+	}
+	root, err := parseBody(body)
+	if err != nil {
+		return Message{}, err
+	}
+	return One(appendLegacyShapes(make([]byte, 0, len(body)), root)), nil
+}

@@ -1,0 +1,52 @@
+package translate
+
+// Legacy objects of the wider surface that lossy paths are relative to.
+const (
+	objProcessorRun = "ProcessorRun"
+	objFile         = "File"
+)
+
+// surfaceObjects places them in each route's answer.
+var surfaceObjects = map[string]map[string]string{
+	objProcessorRun: {RouteProcessorRunCreate: "processorRun.", RouteProcessorRunGet: "processorRun.", RouteProcessorRunCancel: "processorRun."},
+	objFile: {RouteFileGet: "file.", RouteFileUpload: "file.", RouteFileList: "files.#.",
+		RouteProcessorRunCreate: "processorRun.files.#.", RouteProcessorRunGet: "processorRun.files.#.", RouteProcessorRunCancel: "processorRun.files.#."},
+}
+
+var processorRunRoutes = []string{RouteProcessorRunCreate, RouteProcessorRunGet, RouteProcessorRunCancel}
+
+var forwardedRoutes = []string{RouteProcessorRunList, RouteProcessorRunDelete, RouteBatchProcessorRunGet, RouteProcessorList,
+	RouteProcessorVersionGet, RouteProcessorVersionList}
+
+var configRequestRoutes = []string{RouteProcessorRunCreate, RouteProcessorCreate, RouteProcessorUpdate, RouteProcessorVersionCreate}
+
+// surfaceChanges are the changes of the methods beyond workflow runs (surface §4, §6, §7).
+var surfaceChanges = []Change{
+	{Name: "processor-family-forwarded", Tag: TagDirect, Routes: forwardedRoutes,
+		Description: "Processor-run list and delete, batch processor runs, the processor list and processor versions are still served by 2026-02-09 with their legacy envelopes: forwarded with the new version header, with null values left out (surface D1).",
+		Golden:      []string{"processor_list"}},
+	{Name: "processor-run-projection", Tag: TagDirect, Routes: processorRunRoutes,
+		Description: "Processor runs keep exactly the 0.0.12 fields; nulls are left out except a run's output, which stays null until it is processed.",
+		Golden:      []string{"processor_run_get"}},
+	{Name: "processor-run-files", Tag: TagLossy, Routes: processorRunRoutes,
+		Description: "Files inside processor runs come back in the legacy File shape: contents.markdown is rebuilt from the sections (an approximation), pages[].rawText and usage no longer exist.",
+		Lossy:       []string{objFile + ":contents.markdown", objFile + ":contents.pages.#.rawText", objFile + ":usage"},
+		Golden:      []string{"processor_run_get"}},
+	{Name: "agentic-ocr", Tag: TagDerived, Routes: append(append([]string{}, configRequestRoutes...), RouteProcessorRunGet, RouteProcessorRunCancel),
+		Description: "parser.advancedOptions.agenticOcrEnabled: true is sent as parser.blockOptions.text.agentic {enabled: true} (false is dropped), and read back the same way in answers.",
+		Golden:      []string{"processor_run_create", "processor_run_get", "processor_create"}},
+	{Name: "page-ranges-complete", Tag: TagSilent, Routes: configRequestRoutes,
+		Description: "2026-02-09 requires start and end on every pageRanges item: a missing start is sent as 1; a missing end is refused with 400 naming the field, unless translate.openPageRangeEnd gives one.",
+		Golden:      []string{"processor_run_create", "processor_run_open_range"}},
+	{Name: "workflow-create-version", Tag: TagDerived, Routes: []string{RouteWorkflowCreate},
+		Description: "workflow.create answers {success, workflow: {object, id, version, name}}; version is the draft version's (\"draft\").",
+		Golden:      []string{"workflow_create"}},
+	{Name: "file-envelopes", Tag: TagDerived, Routes: []string{RouteFileList, RouteFileGet, RouteFileDelete, RouteFileUpload},
+		Description: "File answers get back success:true and their wrappers (file, files with nextPageToken); delete answers {fileId, message: \"File data has been successfully deleted.\"}.",
+		Golden:      []string{"file_get", "file_list", "file_delete"}},
+	{Name: "file-contents", Tag: TagLossy, Routes: []string{RouteFileList, RouteFileGet, RouteFileUpload},
+		Description: "contents.markdown is rebuilt by joining the sections' markdown with a blank line; pages[].rawText and usage are gone; list items have no presignedUrl or contents; a file type outside the legacy enum is left out.",
+		Lossy: []string{objFile + ":contents.markdown", objFile + ":contents.pages.#.rawText", objFile + ":usage",
+			objFile + ":presignedUrl", objFile + ":contents", objFile + ":type"},
+		Golden: []string{"file_get", "file_list"}},
+}
