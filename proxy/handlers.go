@@ -70,7 +70,11 @@ func (p *Proxy) noteReport(r *http.Request, rep *translate.Report) {
 // exchangeRoute serves a route with one upstream call: read the body,
 // migrate the request along the path, call the upstream method and path
 // (the route's {variables} re-encoded), migrate the answer back, reply.
-func (p *Proxy) exchangeRoute(route string) http.HandlerFunc {
+func (p *Proxy) exchangeRoute(route string) http.HandlerFunc { return p.exchange(route, nil) }
+
+// exchange is exchangeRoute with an optional step between the upstream
+// answer and its translation (polling a synchronous parse until it settles).
+func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.Header, body []byte) ([]byte, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		path := p.pathFor(r)
 		c, err := upstreamCall(path, route, r)
@@ -104,6 +108,9 @@ func (p *Proxy) exchangeRoute(route string) http.HandlerFunc {
 		ctx, cancel := p.deadline(r)
 		defer cancel()
 		body, err := p.send(ctx, c)
+		if err == nil && settle != nil {
+			body, err = settle(ctx, r.Header, body)
+		}
 		if err == nil {
 			var m translate.Message
 			m, err = path.Response(route, tc, translate.One(body))

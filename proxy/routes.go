@@ -65,6 +65,8 @@ func (p *Proxy) handlerFor(rt translate.Route) (http.HandlerFunc, string) {
 		return p.correctOutputs, modeLocal
 	case translate.ServeStream:
 		return p.stream(rt.Name), modeTranslate
+	case translate.ServePoll:
+		return p.exchange(rt.Name, p.poller(rt.Endpoint)), modeTranslate
 	}
 	return p.exchangeRoute(rt.Name), modeTranslate
 }

@@ -54,6 +54,9 @@ type Options struct {
 	// item sent without one (2026-02-09 requires it; surface D3). 0 refuses
 	// such an item with 400 naming the field.
 	OpenPageRangeEnd int
+	// ParseBlockTypes says what becomes of a parsed block whose type the
+	// legacy enum lacks (D5): "text" (the default, also for ""), "drop" or "passthrough".
+	ParseBlockTypes string
 }
 
 // Report collects what a translation could not carry over faithfully, as JSON

@@ -67,8 +67,12 @@ type Endpoint struct {
 	// the same {variables}; empty means the same as Method and Path.
 	UpstreamMethod, UpstreamPath string
 	// Serve names how the proxy serves the route: "" is one upstream call
-	// (the common case); ServeFanOut, ServeRemoved and ServeStream are the others.
+	// (the common case); ServeFanOut, ServeRemoved, ServeStream and ServePoll are the others.
 	Serve string
+	// PollPath (ServePoll) is the upstream GET, with {id}, that is repeated
+	// until Settled says the answer is final.
+	PollPath string
+	Settled  func(body []byte) (id string, settled bool)
 }
 
 // Ways of serving a route other than one plain upstream call.
@@ -76,6 +80,7 @@ const (
 	ServeFanOut  = "fanout"  // one upstream call per input, rolled back as a whole on failure
 	ServeRemoved = "removed" // answered by the proxy: validated, then 410 Gone
 	ServeStream  = "stream"  // request body streamed upstream unread (uploads)
+	ServePoll    = "poll"    // one call, then GETs of PollPath until Settled (synchronous parse)
 )
 
 // Upstream returns the call the route becomes in the To version.

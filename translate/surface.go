@@ -22,6 +22,10 @@ const (
 	RouteFileGet                = "file.get"
 	RouteFileDelete             = "file.delete"
 	RouteFileUpload             = "file.upload"
+	RouteParse                  = "parse"
+	RouteParseAsync             = "parseAsync"
+	RouteParserRunGet           = "parserRun.get"
+	RouteParserRunDelete        = "parserRun.delete"
 )
 
 // surfaceEndpoints are the methods beyond workflow runs (surface §4, §6, §7).
@@ -48,6 +52,15 @@ var surfaceEndpoints = map[string]Endpoint{
 	RouteFileGet:    {Response: envelope("file", appendSurfaceFile), Method: "GET", Path: "/files/{id}"},
 	RouteFileDelete: {Response: deleted("fileId", fileDeletedMessage), Method: "DELETE", Path: "/files/{id}"},
 	RouteFileUpload: {Response: envelope("file", appendSurfaceFile), Method: "POST", Path: "/files/upload", Serve: ServeStream},
+	// Parse (§2, §3).
+	RouteParse: {Request: parseRequestT, Response: parseResponseT, Method: "POST", Path: "/parse",
+		Serve: ServePoll, PollPath: "/parse_runs/{id}", Settled: ParseSettled},
+	RouteParseAsync: {Request: parseRequestT, Response: parseAsyncResponse, Method: "POST", Path: "/parse/async",
+		UpstreamPath: "/parse_runs"},
+	RouteParserRunGet: {Response: parserRunGetResponse, Method: "GET", Path: "/parser_runs/{id}",
+		UpstreamPath: "/parse_runs/{id}"},
+	RouteParserRunDelete: {Response: deleted("parserRunId", parserRunDeletedMessage), Method: "DELETE",
+		Path: "/parser_runs/{id}", UpstreamPath: "/parse_runs/{id}"},
 }
 
 // withSurface adds the surface endpoints to the workflow-run ones.

@@ -4,6 +4,7 @@ package translate
 const (
 	objProcessorRun = "ProcessorRun"
 	objFile         = "File"
+	objParserRun    = "ParserRun"
 )
 
 // surfaceObjects places them in each route's answer.
@@ -11,6 +12,7 @@ var surfaceObjects = map[string]map[string]string{
 	objProcessorRun: {RouteProcessorRunCreate: "processorRun.", RouteProcessorRunGet: "processorRun.", RouteProcessorRunCancel: "processorRun."},
 	objFile: {RouteFileGet: "file.", RouteFileUpload: "file.", RouteFileList: "files.#.",
 		RouteProcessorRunCreate: "processorRun.files.#.", RouteProcessorRunGet: "processorRun.files.#.", RouteProcessorRunCancel: "processorRun.files.#."},
+	objParserRun: {RouteParse: "", RouteParserRunGet: "parserRun."},
 }
 
 var processorRunRoutes = []string{RouteProcessorRunCreate, RouteProcessorRunGet, RouteProcessorRunCancel}
@@ -49,4 +51,28 @@ var surfaceChanges = []Change{
 		Lossy: []string{objFile + ":contents.markdown", objFile + ":contents.pages.#.rawText", objFile + ":usage",
 			objFile + ":presignedUrl", objFile + ":contents", objFile + ":type"},
 		Golden: []string{"file_get", "file_list"}},
+	{Name: "parse-request", Tag: TagLossy, Routes: []string{RouteParse, RouteParseAsync},
+		Description: "Parse requests send file {fileUrl, fileName} as {url, name} and {fileId} as {id} (a fileName sent with a fileId is dropped); agenticOcrEnabled and page ranges are readied as for processors.",
+		Reports:     []string{"file.fileUrl", "file.fileName"},
+		Golden:      []string{"parse_request"}},
+	{Name: "parser-run-shape", Tag: TagDerived, Routes: []string{RouteParse, RouteParserRunGet},
+		Description: "A parse run is answered as the legacy ParserRun: object parser_run, fileId from file.id, chunks from output.chunks ([] for a failed run), the config in legacy terms and usage with credits only; outputUrl, metadata and OCR output have no legacy field.",
+		Lossy:       []string{objParserRun + ":config", objParserRun + ":usage"},
+		Golden:      []string{"parse_response", "parse_failed"}},
+	{Name: "parse-block-types", Tag: TagSilent, Routes: []string{RouteParse, RouteParserRunGet},
+		Description: "Block types the legacy enum lacks (table_head, table_cell, key_value, page_number, barcode, formula, header, footer) become text (translate.parseBlockTypes: text, drop or passthrough); parentBlockId and children are left out.",
+		Lossy:       []string{objParserRun + ":chunks.#.blocks.#.type"},
+		Reports:     []string{"chunks.#.blocks.#"},
+		Golden:      []string{"parse_response"}},
+	{Name: "parse-metrics", Tag: TagLossy, Routes: []string{RouteParse, RouteParserRunGet},
+		Description: "A run without metrics gets {processingTimeMs: 0, pageCount: the last page its chunks cover, else 0}.",
+		Lossy:       []string{objParserRun + ":metrics"},
+		Reports:     []string{"metrics"},
+		Golden:      []string{"parse_failed"}},
+	{Name: "parse-status", Tag: TagDerived, Routes: []string{RouteParse, RouteParseAsync, RouteParserRunGet},
+		Description: "PENDING reads as PROCESSING; parserRun.get answers a parser_run_status until the run is settled; parse waits for the result as it used to, polling the new run until it is PROCESSED or FAILED (504 if the request deadline passes first).",
+		Golden:      []string{"parser_run_get_pending", "parse_async_response"}},
+	{Name: "parse-paths", Tag: TagDirect, Routes: []string{RouteParseAsync, RouteParserRunGet, RouteParserRunDelete},
+		Description: "/parse/async is now POST /parse_runs and /parser_runs/{id} is /parse_runs/{id}; delete answers {parserRunId, message: \"Parser run data has been successfully deleted.\"}.",
+		Golden:      []string{"parser_run_delete"}},
 }

@@ -1,0 +1,297 @@
+package translate
+
+import (
+	"fmt"
+
+	"github.com/tidwall/gjson"
+	"github.com/tidwall/sjson"
+)
+
+// Parse (surface §2, §3): POST /parse changed shape, /parse/async became
+// POST /parse_runs, /parser_runs/{id} became /parse_runs/{id}.
+
+const parserRunDeletedMessage = "Parser run data has been successfully deleted."
+
+// legacyBlockTypes is the closed 0.0.12 BlockType enum.
+var legacyBlockTypes = []string{"text", "heading", "section_heading", "table", "figure"}
+
+// Values of Options.ParseBlockTypes (D5).
+const (
+	BlockTypesText        = "text"
+	BlockTypesDrop        = "drop"
+	BlockTypesPassthrough = "passthrough"
+)
+
+var parseRequestKeys = []string{"file", "config"}
+
+// parseRequestT turns a legacy parse or parseAsync body into a 2026-02-09
+// one: file {fileUrl, fileName} becomes {url, name}, {fileId} becomes {id}
+// (a name sent with an id is dropped), and the config is readied like the
+// processor family's parser (agentic OCR, page ranges).
+func parseRequestT(c *Context, m Message) (Message, error) {
+	body, err := single(m)
+	if err != nil {
+		return Message{}, err
+	}
+	root, err := parseRequest(body)
+	if err != nil {
+		return Message{}, err
+	}
+	if err := checkUnknown(root, "", parseRequestKeys, c.Options, c.Report); err != nil {
+		return Message{}, err
+	}
+	file := root.Get("file")
+	if !file.IsObject() {
+		return Message{}, reqErr("file", "is required and must be an object with fileUrl or fileId")
+	}
+	seg, err := fileSegment(file, "file", batchFileKeys, c.Options, c.Report)
+	if err != nil {
+		return Message{}, err
+	}
+	w := openObj(make([]byte, 0, len(body)+16))
+	w.rawb("file", seg)
+	cfg := root.Get("config")
+	if !absent(cfg) {
+		if !cfg.IsObject() {
+			return Message{}, reqErr("config", "must be an object")
+		}
+		out, err := sanitizeParseConfig([]byte(cfg.Raw), "config", c.Options.OpenPageRangeEnd)
+		if err != nil {
+			return Message{}, err
+		}
+		w.rawb("config", out)
+	}
+	return Message{Bodies: [][]byte{w.close()}, Query: m.Query}, nil
+}
+
+// sanitizeParseConfig applies D3 to a ParseConfig on its own: agenticOcrEnabled
+// becomes blockOptions.text.agentic, page ranges get their start and end.
+func sanitizeParseConfig(cfg []byte, at string, openEnd int) ([]byte, error) {
+	out := cfg
+	var err error
+	if aoc := gjson.GetBytes(cfg, "advancedOptions.agenticOcrEnabled"); aoc.Exists() {
+		if out, err = sjson.DeleteBytes(out, "advancedOptions.agenticOcrEnabled"); err != nil {
+			return nil, reqErr(at+".advancedOptions", "could not be rewritten")
+		}
+		if aoc.Type == gjson.True && !gjson.GetBytes(cfg, "blockOptions.text.agentic").Exists() {
+			if out, err = sjson.SetRawBytes(out, "blockOptions.text.agentic", []byte(`{"enabled":true}`)); err != nil {
+				return nil, reqErr(at+".blockOptions", "could not be rewritten")
+			}
+		}
+	}
+	// Wrapped under its own key, errors name the field as the client sent it.
+	wrapped := append(append(append(append([]byte(`{`), appendString(nil, at)...), ':'), out...), '}')
+	if wrapped, err = completePageRanges(wrapped, at+".advancedOptions.pageRanges", openEnd); err != nil {
+		return nil, err
+	}
+	return []byte(gjson.GetBytes(wrapped, at).Raw), nil
+}
+
+// legacyParseStatus is how a 2026-02-09 ParseRun status reads to a legacy client.
+func legacyParseStatus(s string) string {
+	if s == "PENDING" {
+		return "PROCESSING" // legacy has no PENDING (§2.2)
+	}
+	return s
+}
+
+// isSettledParse reports whether a ParseRun status is terminal.
+func isSettledParse(s string) bool { return s == "PROCESSED" || s == "FAILED" }
+
+// appendParserRunStatus writes a legacy ParserRunStatus (§2.2).
+func appendParserRunStatus(b []byte, run gjson.Result) []byte {
+	w := openObj(b)
+	w.str("object", "parser_run_status")
+	w.reqStr("id", run.Get("id"))
+	w.str("status", legacyParseStatus(run.Get("status").String()))
+	w.optStr("failureReason", run.Get("failureReason"))
+	return w.close()
+}
+
+// appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, §2.1).
+func appendParserRun(b []byte, run gjson.Result, c *Context) []byte {
+	w := openObj(b)
+	w.str("object", "parser_run")
+	w.reqStr("id", run.Get("id"))
+	w.reqStr("fileId", run.Get("file.id"))
+	output := run.Get("output")
+	w.key("chunks")
+	w.b = appendArray(w.b, output.Get("chunks"), func(b []byte, ch gjson.Result) ([]byte, bool) {
+		if !ch.IsObject() {
+			return b, false
+		}
+		return appendChunk(b, ch, c), true
+	})
+	// A failed run (null output) has no chunks: appendArray writes [] (D5).
+	w.str("status", legacyParseStatus(run.Get("status").String()))
+	w.optStr("failureReason", run.Get("failureReason"))
+	w.key("metrics")
+	if mt := run.Get("metrics"); mt.IsObject() {
+		mw := openObj(w.b)
+		mw.raw("processingTimeMs", numOr(mt.Get("processingTimeMs"), "0"))
+		mw.raw("pageCount", numOr(mt.Get("pageCount"), "0"))
+		w.b = mw.close()
+	} else {
+		c.Report.synthesized("metrics")
+		w.b = fmt.Appendf(w.b, `{"processingTimeMs":0,"pageCount":%d}`, pagesIn(output.Get("chunks")))
+	}
+	w.key("config")
+	if cfg := run.Get("config"); cfg.IsObject() {
+		w.b = appendParser(w.b, cfg)
+	} else {
+		w.b = append(w.b, "{}"...)
+	}
+	if cr := run.Get("usage.credits"); cr.Type == gjson.Number {
+		w.key("usage")
+		w.b = append(append(append(w.b, `{"credits":`...), cr.Raw...), '}')
+	}
+	return w.close()
+}
+
+// numOr is r's raw number, or def when r is not a number.
+func numOr(r gjson.Result, def string) string {
+	if r.Type == gjson.Number {
+		return r.Raw
+	}
+	return def
+}
+
+// pagesIn is the last page any chunk covers, the page count of last resort.
+func pagesIn(chunks gjson.Result) int64 {
+	var n int64
+	chunks.ForEach(func(_, ch gjson.Result) bool {
+		if e := ch.Get("metadata.pageRange.end").Int(); e > n {
+			n = e
+		}
+		return true
+	})
+	return n
+}
+
+// appendChunk writes a legacy Chunk: nulls out, blocks mapped (D5).
+func appendChunk(b []byte, ch gjson.Result, c *Context) []byte {
+	w := openObj(b)
+	w.str("object", "chunk")
+	w.reqStr("type", ch.Get("type"))
+	w.reqStr("content", ch.Get("content"))
+	w.key("metadata")
+	mw := openObj(w.b)
+	if pr := ch.Get("metadata.pageRange"); pr.IsObject() {
+		mw.key("pageRange")
+		mw.b = appendNoNulls(mw.b, pr)
+	}
+	w.b = mw.close()
+	w.key("blocks")
+	w.b = appendArray(w.b, ch.Get("blocks"), func(b []byte, bl gjson.Result) ([]byte, bool) {
+		return appendBlock(b, bl, c)
+	})
+	return w.close()
+}
+
+// appendBlock writes a legacy Block. A type outside the legacy enum is
+// mapped to "text", dropped, or passed through (Options.ParseBlockTypes);
+// parentBlockId and children have no legacy field.
+func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
+	if !bl.IsObject() {
+		return b, false
+	}
+	typ := bl.Get("type").String()
+	known := false
+	for _, t := range legacyBlockTypes {
+		known = known || t == typ
+	}
+	if !known {
+		switch c.Options.ParseBlockTypes {
+		case BlockTypesDrop:
+			c.Report.unmapped("chunks.#.blocks.#")
+			return b, false
+		case BlockTypesPassthrough:
+		default:
+			typ = "text"
+		}
+	}
+	w := openObj(b)
+	w.str("object", "block")
+	w.reqStr("id", bl.Get("id"))
+	w.str("type", typ)
+	w.reqStr("content", bl.Get("content"))
+	w.key("details")
+	w.b = appendNoNullsOr(w.b, bl.Get("details"), "{}")
+	w.key("metadata")
+	mw := openObj(w.b)
+	if pg := bl.Get("metadata.page"); pg.IsObject() {
+		mw.key("page")
+		mw.b = appendNoNulls(mw.b, pg)
+	}
+	w.b = mw.close()
+	w.key("polygon")
+	w.b = appendNoNullsOr(w.b, bl.Get("polygon"), "[]")
+	w.key("boundingBox")
+	w.b = appendNoNullsOr(w.b, bl.Get("boundingBox"), "{}")
+	return w.close(), true
+}
+
+// appendNoNullsOr is appendNoNulls for an object or array, def otherwise.
+func appendNoNullsOr(b []byte, v gjson.Result, def string) []byte {
+	if v.IsObject() || v.IsArray() {
+		return appendNoNulls(b, v)
+	}
+	return append(b, def...)
+}
+
+// parseResponseT answers POST /parse: the bare legacy ParserRun.
+func parseResponseT(c *Context, m Message) (Message, error) {
+	run, err := parseRunBody(m)
+	if err != nil {
+		return Message{}, err
+	}
+	return One(appendParserRun(nil, run, c)), nil
+}
+
+// parseAsyncResponse answers POST /parse/async: a ParserRunStatus.
+func parseAsyncResponse(_ *Context, m Message) (Message, error) {
+	run, err := parseRunBody(m)
+	if err != nil {
+		return Message{}, err
+	}
+	return One(appendParserRunStatus(nil, run)), nil
+}
+
+// parserRunGetResponse answers GET /parser_runs/{id}: a status while the run
+// is not settled, else the full run (§3.1); warning has no source.
+func parserRunGetResponse(c *Context, m Message) (Message, error) {
+	run, err := parseRunBody(m)
+	if err != nil {
+		return Message{}, err
+	}
+	w := openObj(nil)
+	w.raw("success", "true")
+	w.key("parserRun")
+	if isSettledParse(run.Get("status").String()) {
+		w.b = appendParserRun(w.b, run, c)
+	} else {
+		w.b = appendParserRunStatus(w.b, run)
+	}
+	return One(w.close()), nil
+}
+
+func parseRunBody(m Message) (gjson.Result, error) {
+	body, err := single(m)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	run, err := parseBody(body)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	if run.Get("id").Type != gjson.String || run.Get("status").Type != gjson.String {
+		return gjson.Result{}, fmt.Errorf("%w: parse run without id or status", ErrInvalidResponse)
+	}
+	return run, nil
+}
+
+// ParseSettled is the polling rule of the synchronous parse (D5): the run
+// id, and whether its status is final.
+func ParseSettled(body []byte) (id string, settled bool) {
+	return gjson.GetBytes(body, "id").String(), isSettledParse(gjson.GetBytes(body, "status").String())
+}
