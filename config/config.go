@@ -100,6 +100,14 @@ type Translate struct {
 	ValidArrayAsBooleans bool              `yaml:"validArrayAsBooleans"` // default false
 	RejectUnknownFields  bool              `yaml:"rejectUnknownFields"`  // default false
 	ProcessorAliases     map[string]string `yaml:"processorAliases"`     // legacy dp_… → new id
+	// OpenPageRangeEnd is the end page sent for a pageRanges item without one; 0 refuses such items (400).
+	OpenPageRangeEnd int `yaml:"openPageRangeEnd"`
+	// ParseBlockTypes: what becomes of parsed blocks of a type legacy lacks: text (default), drop or passthrough.
+	ParseBlockTypes string `yaml:"parseBlockTypes"`
+	// EvaluationItemDetails reads each item of an evaluation item list to fill expectedOutput. Default true.
+	EvaluationItemDetails bool `yaml:"evaluationItemDetails"`
+	// EvaluationScanLimit bounds the evaluation sets scanned to find an item's set. Default 200.
+	EvaluationScanLimit int `yaml:"evaluationScanLimit"`
 }
 
 // Simulator tunes the embedded simulator.
@@ -127,7 +135,7 @@ func Default() Config {
 		},
 		Retry:     Retry{MaxAttempts: 3, BaseDelay: D(100 * time.Millisecond), MaxDelay: D(2 * time.Second)},
 		Log:       Log{Level: "info", Format: "json"},
-		Translate: Translate{MaxFiles: 50},
+		Translate: Translate{MaxFiles: 50, ParseBlockTypes: "text", EvaluationItemDetails: true, EvaluationScanLimit: 200},
 		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
 		Rollout:   rollout.DefaultConfig(),
 		Shadow:    shadow.DefaultConfig(),
@@ -213,6 +221,17 @@ func (c Config) Validate() error {
 	}
 	if c.Translate.MaxFiles < 1 {
 		add("translate.maxFiles: must be >= 1")
+	}
+	if c.Translate.OpenPageRangeEnd < 0 {
+		add("translate.openPageRangeEnd: must be >= 0 (0 refuses page ranges without an end)")
+	}
+	switch c.Translate.ParseBlockTypes {
+	case "text", "drop", "passthrough":
+	default:
+		add("translate.parseBlockTypes: %q must be text, drop or passthrough", c.Translate.ParseBlockTypes)
+	}
+	if c.Translate.EvaluationScanLimit < 1 {
+		add("translate.evaluationScanLimit: must be >= 1")
 	}
 	if c.Simulator.PendingFor < 0 || c.Simulator.ProcessFor < 0 {
 		add("simulator: durations must not be negative")

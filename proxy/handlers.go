@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/tidwall/gjson"
@@ -77,12 +76,18 @@ func (p *Proxy) exchangeRoute(route string) http.HandlerFunc { return p.exchange
 func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.Header, body []byte) ([]byte, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		path := p.pathFor(r)
-		c, err := upstreamCall(path, route, r)
+		e, method, tmpl, ok := path.Endpoint(route)
+		if !ok {
+			p.fail(w, r, errorf(http.StatusNotImplemented, "%s is not translated for API version %s", route, p.clientVersion(r)))
+			return
+		}
+		vars, err := routeVars(r)
 		if err != nil {
 			p.fail(w, r, err)
 			return
 		}
 		tc := p.tcontext()
+		tc.Vars = vars
 		defer p.noteReport(r, tc.Report)
 		in := translate.Message{Query: r.URL.Query()}
 		if r.Method != http.MethodGet && r.Method != http.MethodDelete {
@@ -98,62 +103,74 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 			p.fail(w, r, err)
 			return
 		}
-		c.query = out.Query
-		if b := out.Body(); len(b) > 0 && c.method != http.MethodGet && c.method != http.MethodDelete {
+		for k, v := range out.Vars {
+			vars[k] = v
+		}
+		ctx, cancel := p.deadline(r)
+		defer cancel()
+		if lk := e.Lookup; lk != nil && vars[lk.Var] == "" {
+			if vars[lk.Var], err = p.findParent(ctx, r.Header, lk, vars[lk.Key]); err != nil {
+				p.fail(w, r, err)
+				return
+			}
+		}
+		c := call{op: route, method: method, path: fillPath(tmpl, vars), query: out.Query, header: r.Header,
+			idempotent: method == http.MethodGet}
+		if b := out.Body(); len(b) > 0 && method != http.MethodGet && method != http.MethodDelete {
 			c.body = b
 		}
 		if route == routeBatch {
 			stateFrom(r.Context()).fanout = int(gjson.GetBytes(c.body, "inputs.#").Int())
 		}
-		ctx, cancel := p.deadline(r)
-		defer cancel()
-		body, err := p.send(ctx, c)
+		answer, err := p.send(ctx, c)
 		if err == nil && settle != nil {
-			body, err = settle(ctx, r.Header, body)
+			answer, err = settle(ctx, r.Header, answer)
 		}
+		bodies := [][]byte{answer}
+		if err == nil && e.Expand != nil && (e.Expand.Skip == nil || !e.Expand.Skip(p.opt.Translate)) {
+			bodies, err = p.expand(ctx, r.Header, e.Expand, vars, answer)
+		}
+		var m translate.Message
 		if err == nil {
-			var m translate.Message
-			m, err = path.Response(route, tc, translate.One(body))
-			body = m.Body()
+			m, err = path.Response(route, tc, translate.Message{Bodies: bodies})
 		}
 		if err != nil {
 			p.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, body)
+		for child, parent := range tc.Parents {
+			p.parents.add(child, parent)
+		}
+		writeJSON(w, http.StatusOK, m.Body())
 	}
 }
 
+// routeVars decodes the route's path variables.
+func routeVars(r *http.Request) (map[string]string, error) {
+	vars := map[string]string{}
+	for k, v := range mux.Vars(r) {
+		d, err := url.PathUnescape(v)
+		if err != nil || d == "" {
+			return nil, errorf(http.StatusBadRequest, "invalid %s in the path", k)
+		}
+		vars[k] = d
+	}
+	return vars, nil
+}
+
 // upstreamCall builds the upstream call of a route: its method, and its path
-// with every {variable} of the request's route decoded and re-escaped as one
-// path segment. GETs may be retried.
+// with every {variable} of the request's route re-escaped as one path
+// segment. GETs may be retried.
 func upstreamCall(path translate.Path, route string, r *http.Request) (call, error) {
 	_, method, tmpl, ok := path.Endpoint(route)
 	if !ok {
 		return call{}, errorf(http.StatusNotImplemented, "%s is not translated for this API version", route)
 	}
-	vars := mux.Vars(r)
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(tmpl, '{')
-		if i < 0 {
-			b.WriteString(tmpl)
-			break
-		}
-		j := strings.IndexByte(tmpl[i:], '}')
-		if j < 0 {
-			return call{}, errorf(http.StatusInternalServerError, "bad route template for %s", route)
-		}
-		name := tmpl[i+1 : i+j]
-		v, err := url.PathUnescape(vars[name])
-		if err != nil || v == "" {
-			return call{}, errorf(http.StatusBadRequest, "invalid %s in the path", name)
-		}
-		b.WriteString(tmpl[:i])
-		b.WriteString(url.PathEscape(v))
-		tmpl = tmpl[i+j+1:]
+	vars, err := routeVars(r)
+	if err != nil {
+		return call{}, err
 	}
-	return call{op: route, method: method, path: b.String(), header: r.Header, idempotent: method == http.MethodGet}, nil
+	return call{op: route, method: method, path: fillPath(tmpl, vars), header: r.Header, idempotent: method == http.MethodGet}, nil
 }
 
 // correctOutputs answers the removed endpoint (mapping §3.5): 401 without

@@ -78,6 +78,8 @@ type Proxy struct {
 	translateOnly *mux.Router
 	up            *upstream
 	draining      atomic.Bool
+	// parents caches child → parent ids (evaluation item → set) for lookups.
+	parents parentCache
 }
 
 // New builds a Proxy from opt.

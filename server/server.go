@@ -103,6 +103,9 @@ func proxyOptions(cfg config.Config, upstream *url.URL, log *zap.Logger, m *prox
 			ValidArrayAsBooleans: cfg.Translate.ValidArrayAsBooleans,
 			RejectUnknownFields:  cfg.Translate.RejectUnknownFields,
 			ProcessorAliases:     cfg.Translate.ProcessorAliases,
+			OpenPageRangeEnd:     cfg.Translate.OpenPageRangeEnd, ParseBlockTypes: cfg.Translate.ParseBlockTypes,
+			NoEvaluationItemDetails: !cfg.Translate.EvaluationItemDetails,
+			EvaluationScanLimit:     cfg.Translate.EvaluationScanLimit,
 		},
 	}
 }

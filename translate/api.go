@@ -57,6 +57,12 @@ type Options struct {
 	// ParseBlockTypes says what becomes of a parsed block whose type the
 	// legacy enum lacks (D5): "text" (the default, also for ""), "drop" or "passthrough".
 	ParseBlockTypes string
+	// NoEvaluationItemDetails stops the per-item reads that fill
+	// expectedOutput in evaluation item lists (D6; on by default).
+	NoEvaluationItemDetails bool
+	// EvaluationScanLimit bounds how many evaluation sets are scanned to
+	// find an item's set (D6); 0 means 200.
+	EvaluationScanLimit int
 }
 
 // Report collects what a translation could not carry over faithfully, as JSON

@@ -4,13 +4,13 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// Messages of the legacy delete answers (surface §1.2, the 0.0.18 wire fixtures).
+// Messages of the legacy delete answers (S§1.2, the 0.0.18 wire fixtures).
 const (
 	fileDeletedMessage = "File data has been successfully deleted."
 )
 
 // appendSurfaceFile writes a legacy File_ from a 2026-02-09 File_ or
-// FileSummary (surface §7.0, FS→LF): nulls left out, contents.markdown
+// FileSummary (S§7.0, FS→LF): nulls left out, contents.markdown
 // rebuilt from the sections (D4), pages[].rawText and usage gone.
 func appendSurfaceFile(b []byte, f gjson.Result) []byte {
 	w := openObj(b)
@@ -101,7 +101,7 @@ func appendFileMetadata(b []byte, md gjson.Result) []byte {
 }
 
 // appendLegacyWorkflow writes the legacy Workflow from a 2026-02-09 one: the
-// version is the draft version's (surface §6), "draft" when there is none.
+// version is the draft version's (S§6), "draft" when there is none.
 func appendLegacyWorkflow(b []byte, wf gjson.Result) []byte {
 	w := openObj(b)
 	w.str("object", "workflow")

@@ -81,7 +81,7 @@ func goldenResponse(route string, c Context) func(*testing.T, []byte, *Report) [
 		c := c
 		c.Now, c.Report = fixedNow, rep
 		m := One(in)
-		if route == RouteCreate {
+		if route == RouteCreate || route == RouteEvaluationItemList {
 			m.Bodies = nil
 			for _, r := range gjson.ParseBytes(in).Array() {
 				m.Bodies = append(m.Bodies, []byte(r.Raw))
@@ -138,6 +138,12 @@ func goldenCases() []goldenCase {
 		{name: "parser_run_get_pending", run: goldenResponse(RouteParserRunGet, Context{})},
 		{name: "parse_async_response", run: goldenResponse(RouteParseAsync, Context{})},
 		{name: "parser_run_delete", run: goldenResponse(RouteParserRunDelete, Context{})},
+		{name: "eval_set_create", request: true, run: goldenRequest(RouteEvaluationSetCreate, Options{})},
+		{name: "eval_set_get", run: goldenResponse(RouteEvaluationSetGet, Context{})},
+		{name: "eval_item_create", request: true, run: goldenRequest(RouteEvaluationItemCreate, Options{})},
+		{name: "eval_item_created", run: goldenResponse(RouteEvaluationItemCreate, Context{Vars: map[string]string{"evaluationSetId": "ev_set_1"}})},
+		{name: "eval_item_list", run: goldenResponse(RouteEvaluationItemList, Context{Vars: map[string]string{"id": "ev_set_1"}})},
+		{name: "eval_item_delete", run: goldenResponse(RouteEvaluationItemDelete, Context{})},
 		{name: "error_404", run: goldenError(404, "application/json")},
 		{name: "error_400_code", run: goldenError(400, "application/json")},
 		{name: "error_400_other_code", run: goldenError(400, "application/json")},

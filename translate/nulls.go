@@ -19,7 +19,7 @@ func parseBody(body []byte) (gjson.Result, error) {
 }
 
 // appendNoNulls copies a JSON value, leaving out every object member whose
-// value is null, at any depth: the normalisation N0 of surface §4.0, since
+// value is null, at any depth: the normalisation N0 of S§4.0, since
 // 2026-02-09 made many optional legacy fields required-nullable. Array
 // elements are kept as they are.
 func appendNoNulls(b []byte, v gjson.Result) []byte {
@@ -84,7 +84,7 @@ func envelope(key string, write func(b []byte, v gjson.Result) []byte) Transform
 }
 
 // listEnvelope writes {success:true, <key>: data.map(write), nextPageToken?}
-// from a 2026-02-09 list {object:"list", data, nextPageToken} (surface §1.2).
+// from a 2026-02-09 list {object:"list", data, nextPageToken} (S§1.2).
 func listEnvelope(key string, write func(b []byte, v gjson.Result) []byte) Transform {
 	return func(c *Context, m Message) (Message, error) {
 		body, err := single(m)
@@ -117,7 +117,7 @@ func listEnvelope(key string, write func(b []byte, v gjson.Result) []byte) Trans
 }
 
 // deleted writes {success:true, <idKey>: id, message} from a 2026-02-09 {id}
-// (surface §1.2: the fixed messages of the legacy fixtures).
+// (S§1.2: the fixed messages of the legacy fixtures).
 func deleted(idKey, message string) Transform {
 	return func(_ *Context, m Message) (Message, error) {
 		body, err := single(m)

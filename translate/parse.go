@@ -7,7 +7,7 @@ import (
 	"github.com/tidwall/sjson"
 )
 
-// Parse (surface §2, §3): POST /parse changed shape, /parse/async became
+// Parse (S§2, S§3): POST /parse changed shape, /parse/async became
 // POST /parse_runs, /parser_runs/{id} became /parse_runs/{id}.
 
 const parserRunDeletedMessage = "Parser run data has been successfully deleted."
@@ -90,7 +90,7 @@ func sanitizeParseConfig(cfg []byte, at string, openEnd int) ([]byte, error) {
 // legacyParseStatus is how a 2026-02-09 ParseRun status reads to a legacy client.
 func legacyParseStatus(s string) string {
 	if s == "PENDING" {
-		return "PROCESSING" // legacy has no PENDING (§2.2)
+		return "PROCESSING" // legacy has no PENDING (S§2.2)
 	}
 	return s
 }
@@ -98,7 +98,7 @@ func legacyParseStatus(s string) string {
 // isSettledParse reports whether a ParseRun status is terminal.
 func isSettledParse(s string) bool { return s == "PROCESSED" || s == "FAILED" }
 
-// appendParserRunStatus writes a legacy ParserRunStatus (§2.2).
+// appendParserRunStatus writes a legacy ParserRunStatus (S§2.2).
 func appendParserRunStatus(b []byte, run gjson.Result) []byte {
 	w := openObj(b)
 	w.str("object", "parser_run_status")
@@ -108,7 +108,7 @@ func appendParserRunStatus(b []byte, run gjson.Result) []byte {
 	return w.close()
 }
 
-// appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, §2.1).
+// appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, S§2.1).
 func appendParserRun(b []byte, run gjson.Result, c *Context) []byte {
 	w := openObj(b)
 	w.str("object", "parser_run")
@@ -258,7 +258,7 @@ func parseAsyncResponse(_ *Context, m Message) (Message, error) {
 }
 
 // parserRunGetResponse answers GET /parser_runs/{id}: a status while the run
-// is not settled, else the full run (§3.1); warning has no source.
+// is not settled, else the full run (S§3.1); warning has no source.
 func parserRunGetResponse(c *Context, m Message) (Message, error) {
 	run, err := parseRunBody(m)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // legacyProcessorRunKeys are the members of the 0.0.12 ProcessorRun (surface
-// §4.1); anything else a 2026-02-09 server adds is projected away (D2).
+// S§4.1); anything else a 2026-02-09 server adds is projected away (D2).
 var legacyProcessorRunKeys = map[string]bool{
 	"object": true, "id": true, "processorId": true, "processorVersionId": true, "processorName": true,
 	"status": true, "output": true, "failureReason": true, "failureMessage": true, "metadata": true,

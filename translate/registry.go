@@ -22,6 +22,9 @@ type Transform func(c *Context, m Message) (Message, error)
 type Message struct {
 	Bodies [][]byte
 	Query  url.Values
+	// Vars are upstream path variables a request transform found in the
+	// body (the evaluation set of a new item); they join the route's own.
+	Vars map[string]string
 }
 
 // Body returns the first (usually the only) body; nil when there is none.
@@ -48,6 +51,11 @@ type Context struct {
 	ReceivedAt time.Time
 	// Now is the clock of last resort for synthesized timestamps; zero means time.Now().
 	Now time.Time
+	// Vars are the route's path variables (and any a request transform added).
+	Vars map[string]string
+	// Parents are child → parent ids the response transforms learned
+	// (evaluation set items → sets), for the proxy's lookup cache.
+	Parents map[string]string
 }
 
 // runContext adapts Context to the run writers.
@@ -73,6 +81,32 @@ type Endpoint struct {
 	// until Settled says the answer is final.
 	PollPath string
 	Settled  func(body []byte) (id string, settled bool)
+	// Lookup, when set, finds an upstream path variable the client's call
+	// does not carry, before the call.
+	Lookup *Lookup
+	// Expand, when set, fetches details of the answer's items after the call.
+	Expand *Expand
+}
+
+// Lookup says how to find the parent id an upstream path needs (an item's
+// evaluation set, surface D6): from ids learned earlier, else by scanning
+// the parents and their children.
+type Lookup struct {
+	Var      string // the upstream path variable to fill, e.g. "evaluationSetId"
+	Key      string // the route variable it is the parent of, e.g. "id"
+	Parents  string // upstream list of every parent ("/evaluation_sets")
+	Children string // upstream list of one parent's children, with {parent}
+	What     string // what is looked up, for the 404 message ("Evaluation set item")
+}
+
+// Expand says how to complete a list whose items lack fields: GET Path (the
+// route's variables plus {item}) for each id IDs finds in the answer; the
+// answers follow the list, in order, in the response transform's Message.
+type Expand struct {
+	Path string
+	IDs  func(body []byte) []string
+	// Skip turns the expansion off for these options.
+	Skip func(Options) bool
 }
 
 // Ways of serving a route other than one plain upstream call.

@@ -3,7 +3,7 @@ package translate
 import "github.com/tidwall/gjson"
 
 // Route names of the rest of the legacy surface: resource.method, as the
-// legacy SDK names them (surface §10).
+// legacy SDK names them (S§10).
 const (
 	RouteProcessorRunList       = "processorRun.list"
 	RouteProcessorRunCreate     = "processorRun.create"
@@ -26,11 +26,23 @@ const (
 	RouteParseAsync             = "parseAsync"
 	RouteParserRunGet           = "parserRun.get"
 	RouteParserRunDelete        = "parserRun.delete"
+	RouteEvaluationSetList      = "evaluationSet.list"
+	RouteEvaluationSetCreate    = "evaluationSet.create"
+	RouteEvaluationSetGet       = "evaluationSet.get"
+	RouteEvaluationItemList     = "evaluationSetItem.list"
+	RouteEvaluationItemCreate   = "evaluationSetItem.create"
+	RouteEvaluationItemUpdate   = "evaluationSetItem.update"
+	RouteEvaluationItemDelete   = "evaluationSetItem.delete"
+	RouteEvaluationItemBatch    = "evaluationSetItem.createBatch"
 )
 
-// surfaceEndpoints are the methods beyond workflow runs (surface §4, §6, §7).
+// evalItemLookup finds an item's evaluation set (D6).
+var evalItemLookup = &Lookup{Var: "evaluationSetId", Key: "id", Parents: "/evaluation_sets",
+	Children: "/evaluation_sets/{parent}/items", What: "Evaluation set item"}
+
+// surfaceEndpoints are the methods beyond workflow runs (S§4, S§6, S§7).
 var surfaceEndpoints = map[string]Endpoint{
-	// Processor family: still served by 2026-02-09 with legacy envelopes (§4).
+	// Processor family: still served by 2026-02-09 with legacy envelopes (S§4).
 	RouteProcessorRunList: {Response: noNulls, Method: "GET", Path: "/processor_runs"},
 	RouteProcessorRunCreate: {Request: sanitizeProcessorRequest, Response: envelopeOf("processorRun", appendSurfaceProcessorRun),
 		Method: "POST", Path: "/processor_runs"},
@@ -45,14 +57,14 @@ var surfaceEndpoints = map[string]Endpoint{
 		Path: "/processors/{processorId}/versions/{processorVersionId}"},
 	RouteProcessorVersionList:   {Response: noNulls, Method: "GET", Path: "/processors/{id}/versions"},
 	RouteProcessorVersionCreate: {Request: sanitizeProcessorRequest, Response: legacyShapes, Method: "POST", Path: "/processors/{id}/publish"},
-	// Workflows (§6).
+	// Workflows (S§6).
 	RouteWorkflowCreate: {Response: envelope("workflow", appendLegacyWorkflow), Method: "POST", Path: "/workflows"},
-	// Files (§7).
+	// Files (S§7).
 	RouteFileList:   {Response: listEnvelope("files", appendSurfaceFile), Method: "GET", Path: "/files"},
 	RouteFileGet:    {Response: envelope("file", appendSurfaceFile), Method: "GET", Path: "/files/{id}"},
 	RouteFileDelete: {Response: deleted("fileId", fileDeletedMessage), Method: "DELETE", Path: "/files/{id}"},
 	RouteFileUpload: {Response: envelope("file", appendSurfaceFile), Method: "POST", Path: "/files/upload", Serve: ServeStream},
-	// Parse (§2, §3).
+	// Parse (S§2, S§3).
 	RouteParse: {Request: parseRequestT, Response: parseResponseT, Method: "POST", Path: "/parse",
 		Serve: ServePoll, PollPath: "/parse_runs/{id}", Settled: ParseSettled},
 	RouteParseAsync: {Request: parseRequestT, Response: parseAsyncResponse, Method: "POST", Path: "/parse/async",
@@ -61,6 +73,23 @@ var surfaceEndpoints = map[string]Endpoint{
 		UpstreamPath: "/parse_runs/{id}"},
 	RouteParserRunDelete: {Response: deleted("parserRunId", parserRunDeletedMessage), Method: "DELETE",
 		Path: "/parser_runs/{id}", UpstreamPath: "/parse_runs/{id}"},
+	// Evaluation sets and items (S§8).
+	RouteEvaluationSetList: {Request: evalSetListRequest, Response: listEnvelope("evaluationSets", appendLegacyEvaluationSet),
+		Method: "GET", Path: "/evaluation_sets"},
+	RouteEvaluationSetCreate: {Request: evalSetCreateRequest, Response: envelope("evaluationSet", appendLegacyEvaluationSet),
+		Method: "POST", Path: "/evaluation_sets"},
+	RouteEvaluationSetGet: {Response: envelope("evaluationSet", appendLegacyEvaluationSet), Method: "GET", Path: "/evaluation_sets/{id}"},
+	RouteEvaluationItemList: {Response: evalItemListResponse, Method: "GET", Path: "/evaluation_sets/{id}/items",
+		Expand: &Expand{Path: "/evaluation_sets/{id}/items/{item}", IDs: EvaluationItemIDs,
+			Skip: func(o Options) bool { return o.NoEvaluationItemDetails }}},
+	RouteEvaluationItemCreate: {Request: evalItemCreateRequest, Response: evalItemCreatedResponse, Method: "POST",
+		Path: "/evaluation_set_items", UpstreamPath: "/evaluation_sets/{evaluationSetId}/items"},
+	RouteEvaluationItemBatch: {Request: evalItemBatchRequest, Response: evalItemsCreatedResponse, Method: "POST",
+		Path: "/evaluation_set_items/bulk", UpstreamPath: "/evaluation_sets/{evaluationSetId}/items"},
+	RouteEvaluationItemUpdate: {Request: evalItemUpdateRequest, Response: evalItemResponse, Method: "POST",
+		Path: "/evaluation_set_items/{id}", UpstreamPath: "/evaluation_sets/{evaluationSetId}/items/{id}", Lookup: evalItemLookup},
+	RouteEvaluationItemDelete: {Response: deleted("evaluationSetItemId", evaluationItemDeletedMessage), Method: "DELETE",
+		Path: "/evaluation_set_items/{id}", UpstreamPath: "/evaluation_sets/{evaluationSetId}/items/{id}", Lookup: evalItemLookup},
 }
 
 // withSurface adds the surface endpoints to the workflow-run ones.

@@ -5,6 +5,7 @@ const (
 	objProcessorRun = "ProcessorRun"
 	objFile         = "File"
 	objParserRun    = "ParserRun"
+	objEvalItem     = "EvaluationSetItem"
 )
 
 // surfaceObjects places them in each route's answer.
@@ -13,6 +14,8 @@ var surfaceObjects = map[string]map[string]string{
 	objFile: {RouteFileGet: "file.", RouteFileUpload: "file.", RouteFileList: "files.#.",
 		RouteProcessorRunCreate: "processorRun.files.#.", RouteProcessorRunGet: "processorRun.files.#.", RouteProcessorRunCancel: "processorRun.files.#."},
 	objParserRun: {RouteParse: "", RouteParserRunGet: "parserRun."},
+	objEvalItem: {RouteEvaluationItemCreate: "evaluationSetItem.", RouteEvaluationItemUpdate: "evaluationSetItem.",
+		RouteEvaluationItemList: "evaluationSetItems.#.", RouteEvaluationItemBatch: "evaluationSetItems.#."},
 }
 
 var processorRunRoutes = []string{RouteProcessorRunCreate, RouteProcessorRunGet, RouteProcessorRunCancel}
@@ -22,7 +25,7 @@ var forwardedRoutes = []string{RouteProcessorRunList, RouteProcessorRunDelete, R
 
 var configRequestRoutes = []string{RouteProcessorRunCreate, RouteProcessorCreate, RouteProcessorUpdate, RouteProcessorVersionCreate}
 
-// surfaceChanges are the changes of the methods beyond workflow runs (surface §4, §6, §7).
+// surfaceChanges are the changes of the methods beyond workflow runs (S§4, S§6, S§7).
 var surfaceChanges = []Change{
 	{Name: "processor-family-forwarded", Tag: TagDirect, Routes: forwardedRoutes,
 		Description: "Processor-run list and delete, batch processor runs, the processor list and processor versions are still served by 2026-02-09 with their legacy envelopes: forwarded with the new version header, with null values left out (surface D1).",
@@ -75,4 +78,25 @@ var surfaceChanges = []Change{
 	{Name: "parse-paths", Tag: TagDirect, Routes: []string{RouteParseAsync, RouteParserRunGet, RouteParserRunDelete},
 		Description: "/parse/async is now POST /parse_runs and /parser_runs/{id} is /parse_runs/{id}; delete answers {parserRunId, message: \"Parser run data has been successfully deleted.\"}.",
 		Golden:      []string{"parser_run_delete"}},
+	{Name: "evaluation-set-entity", Tag: TagDirect, Routes: []string{RouteEvaluationSetList, RouteEvaluationSetCreate, RouteEvaluationSetGet},
+		Description: "Evaluation sets name their processor as entity: processorId is sent as entityId (query and body) and read back from entity.id.",
+		Golden:      []string{"eval_set_create", "eval_set_get"}},
+	{Name: "evaluation-item-paths", Tag: TagDerived,
+		Routes:      []string{RouteEvaluationItemCreate, RouteEvaluationItemBatch, RouteEvaluationItemUpdate, RouteEvaluationItemDelete},
+		Description: "Items moved under /evaluation_sets/{id}/items: create and createBatch take the set from the body; update and delete find an item's set among the ids the proxy has seen, else by scanning at most translate.evaluationScanLimit sets (404 when it is in none); delete answers {evaluationSetItemId, message}.",
+		Golden:      []string{"eval_item_create", "eval_item_created", "eval_item_delete"}},
+	{Name: "evaluation-item-outputs", Tag: TagLossy,
+		Routes:      []string{RouteEvaluationItemCreate, RouteEvaluationItemBatch, RouteEvaluationItemUpdate, RouteEvaluationItemList},
+		Description: "expectedOutput goes out as the new provided output (classifier confidence, split id/observation/identifier dropped, fields arrays become {value}) and comes back with split ids made up from their position and {value: {}} for an extract output without one.",
+		Lossy:       []string{objEvalItem + ":expectedOutput.splits.#.id", objEvalItem + ":expectedOutput.splits.#.observation", objEvalItem + ":expectedOutput.splits.#.identifier", objEvalItem + ":expectedOutput.confidence"},
+		Reports: []string{"expectedOutput.confidence", "expectedOutput.splits.#.id", "expectedOutput.splits.#.observation",
+			"expectedOutput.splits.#.identifier", "expectedOutput.*.type", "expectedOutput.*.confidence", "expectedOutput.*.page",
+			"items.#.expectedOutput.confidence", "items.#.expectedOutput.splits.#.id", "items.#.expectedOutput.splits.#.observation",
+			"items.#.expectedOutput.splits.#.identifier"},
+		Golden: []string{"eval_item_create", "eval_item_created"}},
+	{Name: "evaluation-item-list-details", Tag: TagDerived, Routes: []string{RouteEvaluationItemList},
+		Description: "Item lists no longer carry expectedOutput or evaluationSetId: the set comes from the path and each item's expectedOutput from a read of the item (bounded concurrency; translate.evaluationItemDetails: false skips the reads and leaves expectedOutput out).",
+		Lossy:       []string{objEvalItem + ":expectedOutput"},
+		Reports:     []string{"evaluationSetItems.#.expectedOutput"},
+		Golden:      []string{"eval_item_list"}},
 }
