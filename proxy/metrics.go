@@ -61,52 +61,16 @@ func (m *Metrics) observeUpstream(op, code string, d time.Duration) {
 	m.upstreamDuration.WithLabelValues(op, code).Observe(d.Seconds())
 }
 
-// countReport counts unmapped and synthesized fields. Paths are normalised
-// (array indexes removed) to keep label cardinality bounded.
+// countReport counts unmapped and synthesized fields. Field labels come from
+// the fixed set of fieldLabel, because a path can carry any key a client sends.
 func (m *Metrics) countReport(route string, rep *translate.Report) {
 	if rep == nil {
 		return
 	}
 	for _, f := range rep.Unmapped {
-		m.unmapped.WithLabelValues(route, normalisePath(f)).Inc()
+		m.unmapped.WithLabelValues(route, fieldLabel(f)).Inc()
 	}
 	for _, f := range rep.Synthesized {
-		m.synthesized.WithLabelValues(route, normalisePath(f)).Inc()
+		m.synthesized.WithLabelValues(route, fieldLabel(f)).Inc()
 	}
-}
-
-// normalisePath turns "files[3].fileName" or "files.3.fileName" into "files[].fileName"
-// and caps the length, so label values stay few.
-func normalisePath(p string) string {
-	out := make([]byte, 0, len(p))
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '[':
-			j := i + 1
-			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
-				j++
-			}
-			if j < len(p) && p[j] == ']' {
-				out = append(out, '[', ']')
-				i = j
-				continue
-			}
-		case c >= '0' && c <= '9' && (i == 0 || p[i-1] == '.'):
-			j := i
-			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
-				j++
-			}
-			if j == len(p) || p[j] == '.' {
-				out = append(out, '[', ']')
-				i = j - 1
-				continue
-			}
-		}
-		out = append(out, c)
-	}
-	if len(out) > 80 {
-		out = out[:80]
-	}
-	return string(out)
 }

@@ -1,0 +1,73 @@
+package proxy
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func TestFieldLabelKeepsKnownPathsAndFoldsTheRest(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"files[3].fileUrl", "files[].fileUrl"},
+		{"files.3.fileUrl", "files[].fileUrl"},
+		{"inputs[12].rawText", "inputs[].rawText"},
+		{"inputs.0.file.fileName", "inputs[].file.fileName"},
+		{"files[0].outputs[1].output.invoice_total.confidence", "files[].outputs[].output.{key}.confidence"},
+		{"files[0].outputs[1].output.splits[2].observation", "files[].outputs[].output.splits[].observation"},
+		{"stepRuns[7]", "stepRuns[]"},
+		{"initialRunAt", "initialRunAt"},
+		{"workflowRun.files.#.presignedUrl", "workflowRun.files[].presignedUrl"},
+		{"colour", "other"},
+		{"files[0].junk_123", "other"},
+		{"files[0].outputs[0].output.x.y", "other"},
+		{strings.Repeat("a", 5000), "other"},
+	} {
+		if got := fieldLabel(tc.in); got != tc.want {
+			t.Errorf("fieldLabel(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Regression (issue 12.1): every unknown request key became its own label
+// value, so any caller could grow /metrics without limit.
+func TestUnknownFieldsDoNotGrowMetricSeries(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, nil, func(o *Options) { o.Metrics = NewMetrics(reg) })
+	const requests, perRequest = 100, 100 // 10,000 distinct keys
+	for i := 0; i < requests; i++ {
+		var b strings.Builder
+		b.WriteString(`{"workflowId":"workflow_missing","files":[{"fileUrl":"https://x/a.pdf"`)
+		for j := 0; j < perRequest/2; j++ {
+			fmt.Fprintf(&b, `,"nested_%d_%d":1`, i, j)
+		}
+		b.WriteString(`}]`)
+		for j := perRequest / 2; j < perRequest; j++ {
+			fmt.Fprintf(&b, `,"junk_%d_%d":1`, i, j)
+		}
+		b.WriteString(`}`)
+		e.legacy(http.MethodPost, "/workflow_runs", b.String())
+	}
+	series, total := 0, 0.0
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "extend_compat_unmapped_fields_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			series++
+			total += m.GetCounter().GetValue()
+		}
+	}
+	if total != requests*perRequest {
+		t.Fatalf("counted %v unmapped fields, want %d (the keys must still be counted)", total, requests*perRequest)
+	}
+	if series > 2 {
+		t.Fatalf("%d unmapped_fields_total series after %d distinct junk keys; want them folded into \"other\"", series, requests*perRequest)
+	}
+}
