@@ -57,6 +57,10 @@ type Options struct {
 	// LegacyUpstream is where passthrough sends legacy requests (with their
 	// 2025-04-21 header); nil means Upstream, since the vendor picks the version by header.
 	LegacyUpstream *url.URL
+	// HiddenPrefixes are path prefixes (ending in "/") answered 404 by the
+	// proxy itself, never forwarded: the embedded simulator's /_sim/ control
+	// endpoints. nil hides nothing.
+	HiddenPrefixes []string
 }
 
 // Proxy is an http.Handler serving legacy and new clients.

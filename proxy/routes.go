@@ -59,6 +59,7 @@ func (p *Proxy) routes() *mux.Router {
 		legacy.Handle(rt.path, p.wrap(rt.name, mode, p.dispatch(rt.name, rt.h))).Methods(rt.method)
 		p.translateOnly.Handle(rt.path, rt.h).Methods(rt.method)
 	}
+	r.MatcherFunc(p.isHidden).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.hidden)))
 	r.PathPrefix("/").Handler(p.wrap(routeOther, modePassthrough, http.HandlerFunc(p.passthrough)))
 	return r
 }

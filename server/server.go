@@ -62,6 +62,10 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 	s.Shadow = shadow.New(cfg.Shadow, reg, log.Named("shadow"), nil)
 	opt := proxyOptions(cfg, upstream, log, proxy.NewMetrics(reg))
 	opt.Modes, opt.Shadow = s.Rollout, s.Shadow
+	if s.Sim != nil {
+		// The simulator's request log and controls stay on its own address.
+		opt.HiddenPrefixes = []string{"/_sim/"}
+	}
 	if cfg.LegacyUpstream != "" {
 		opt.LegacyUpstream, _ = url.Parse(cfg.LegacyUpstream)
 	}
