@@ -52,7 +52,7 @@ type Sim struct {
 	seq      uint64
 	creates  map[string]int // create calls per workflow id, for the _err scripts
 	textSeq  int            // names generated text files text-<n>.txt
-	requests ring // request log, bounded
+	requests ring           // request log, bounded
 }
 
 // New returns a simulator with the given options.
