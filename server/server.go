@@ -32,6 +32,7 @@ const ReadyWindow = 30 * time.Second
 
 // Server is a running proxy with its listeners.
 type Server struct {
+	reloadMu sync.Mutex // serialises Reload and ReloadFrom; guards cfg's live sections
 	cfg      config.Config
 	log      *zap.Logger
 	Proxy    *proxy.Proxy
