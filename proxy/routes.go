@@ -81,7 +81,8 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(s int) {
-	if w.status == 0 {
+	// 1xx answers (100 Continue relayed by passthrough) are not the final status.
+	if w.status == 0 && s >= 200 {
 		w.status = s
 	}
 	w.ResponseWriter.WriteHeader(s)
@@ -115,7 +116,12 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		p.metrics.inFlight.Inc()
 		defer p.metrics.inFlight.Dec()
-		h.ServeHTTP(sw, r)
+		if r.ContentLength > p.opt.MaxBodyBytes {
+			// Refused before any handler connects upstream or reads a byte.
+			p.passthroughError(sw, r, &http.MaxBytesError{Limit: p.opt.MaxBodyBytes})
+		} else {
+			h.ServeHTTP(sw, r)
+		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}

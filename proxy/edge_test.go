@@ -1,0 +1,112 @@
+package proxy
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// countingUpstream records how many body bytes reached it.
+func countingUpstream(n *atomic.Int64, calls *atomic.Int32) upstreamFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		c, _ := io.Copy(io.Discard, r.Body)
+		n.Add(c)
+		jsonReply(w, 200, `{}`)
+	}
+}
+
+// lastAccessStatus returns the status of the last access log line.
+func (e *env) lastAccessStatus() int64 {
+	lines := e.logs.FilterMessage("request").All()
+	if len(lines) == 0 {
+		e.t.Fatal("no access log line")
+	}
+	return lines[len(lines)-1].ContextMap()["status"].(int64)
+}
+
+// Regression (issue 12.4): a passthrough body over the limit was streamed
+// upstream before the 413, and the access log and metrics said 100.
+func TestOversizedPassthroughBodyNeverReachesUpstream(t *testing.T) {
+	const limit = 1 << 20
+	var got atomic.Int64
+	var calls atomic.Int32
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, countingUpstream(&got, &calls), func(o *Options) {
+		o.MaxBodyBytes = limit
+		o.Metrics = NewMetrics(reg)
+	})
+	body := bytes.Repeat([]byte("a"), 3*limit)
+	for _, tc := range []struct {
+		name    string
+		chunked bool
+		expect  bool
+	}{{"content-length", false, false}, {"expect-continue", false, true}, {"chunked", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got.Store(0)
+			var rd io.Reader = bytes.NewReader(body)
+			if tc.chunked {
+				rd = io.MultiReader(rd) // hides the length: the client sends it chunked
+			}
+			req, _ := http.NewRequest("POST", e.srv.URL+"/files/upload", rd)
+			req.Header.Set("X-Extend-Api-Version", "2026-02-09")
+			if tc.expect {
+				req.Header.Set("Expect", "100-continue")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "REQUEST_TOO_LARGE") {
+				t.Fatalf("got %d %s, want 413 ApiError", resp.StatusCode, b)
+			}
+			if n := got.Load(); tc.chunked && n > limit || !tc.chunked && calls.Load() > 0 {
+				t.Fatalf("%d body bytes in %d calls reached the upstream", n, calls.Load())
+			}
+			if s := e.lastAccessStatus(); s != 413 {
+				t.Fatalf("access log status %d, want 413", s)
+			}
+		})
+	}
+	if n := gathered(t, reg, "extend_compat_requests_total", map[string]string{"code": "413", "mode": modePassthrough}); n != 3 {
+		t.Fatalf("requests_total{code=413} = %v, want 3", n)
+	}
+	r := e.legacy("POST", "/workflow_runs", strings.Repeat(" ", 2*limit)+"{}")
+	wantStatus(t, r, http.StatusRequestEntityTooLarge)
+}
+
+// gathered sums the samples of metric name whose labels include want.
+func gathered(t *testing.T, reg *prometheus.Registry, name string, want map[string]string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range mf.GetMetric() {
+			have := map[string]string{}
+			for _, l := range m.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for k, v := range want {
+				if have[k] != v {
+					continue metrics
+				}
+			}
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
