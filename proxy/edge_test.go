@@ -110,3 +110,30 @@ func gathered(t *testing.T, reg *prometheus.Registry, name string, want map[stri
 	}
 	return sum
 }
+
+// Regression (issue 12.5): invalid UTF-8 in a JSON string was forwarded, and
+// the upstream stored U+FFFD in its place.
+func TestInvalidUTF8IsRefusedNamingTheField(t *testing.T) {
+	var calls atomic.Int32
+	var n atomic.Int64
+	e := newEnv(t, countingUpstream(&n, &calls))
+	for _, tc := range []struct{ body, field string }{
+		{"{\"workflowId\":\"workflow_\xff\"}", "workflowId"},
+		{"{\"workflowId\":\"w\",\"files\":[{\"fileUrl\":\"https://x/a.pdf\",\"fileName\":\"a\xc3.pdf\"}]}", "files[0].fileName"},
+		{"{\"workflowId\":\"w\",\"metadata\":{\"k\xfe\":1}}", "the key metadata.k\uFFFD"},
+		{"not json \xff", "request body"},
+	} {
+		r := e.legacy("POST", "/workflow_runs", tc.body)
+		wantStatus(t, r, http.StatusBadRequest)
+		if msg := r.get("error").String(); !strings.HasPrefix(msg, tc.field+" ") {
+			t.Errorf("error %q does not name %s", msg, tc.field)
+		}
+	}
+	r := e.legacy("POST", "/workflow_runs/batch", "{\"workflowId\":\"w\",\"inputs\":[{\"rawText\":\"\xff\"}]}")
+	wantStatus(t, r, http.StatusBadRequest)
+	r = e.legacy("POST", "/workflow_runs/workflow_run_1", "{\"name\":\"\xff\"}")
+	wantStatus(t, r, http.StatusBadRequest)
+	if calls.Load() != 0 {
+		t.Fatalf("%d requests with invalid UTF-8 reached the upstream", calls.Load())
+	}
+}

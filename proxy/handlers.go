@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -15,15 +14,6 @@ import (
 // removedOutputsMessage tells a legacy caller plainly that correcting outputs is gone (mapping §3.5).
 const removedOutputsMessage = "POST /workflow_runs/{workflowRunId}/outputs/{outputId} is not available: it was " +
 	"removed in Extend API version 2026-02-09. Submit corrections through human review in the Extend dashboard."
-
-// readBody reads the (size-limited) client body.
-func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
 
 // runID returns the decoded {id} path variable.
 func runID(r *http.Request, name string) (string, error) {
