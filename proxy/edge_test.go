@@ -137,3 +137,27 @@ func TestInvalidUTF8IsRefusedNamingTheField(t *testing.T) {
 		t.Fatalf("%d requests with invalid UTF-8 reached the upstream", calls.Load())
 	}
 }
+
+// Regression (issue 12.6): an id with an encoded slash reached the upstream
+// double-encoded (%252F).
+func TestEncodedIDIsForwardedAsOneSegment(t *testing.T) {
+	seen := make(chan string, 8)
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.RequestURI
+		jsonReply(w, 404, `{"code":"NOT_FOUND","message":"no such run","retryable":false}`)
+	}))
+	for _, tc := range []struct{ in, want string }{
+		{"/workflow_runs/workflow_run_a%2Fb", "/workflow_runs/workflow_run_a%2Fb"},
+		{"/workflow_runs/workflow_run_a%20b", "/workflow_runs/workflow_run_a%20b"},
+		{"/workflow_runs/workflow_run_a%3Fx%3D1/cancel", "/workflow_runs/workflow_run_a%3Fx=1/cancel"},
+	} {
+		method := "GET"
+		if strings.HasSuffix(tc.in, "/cancel") {
+			method = "POST"
+		}
+		wantStatus(t, e.legacy(method, tc.in, ""), http.StatusNotFound)
+		if got := <-seen; got != tc.want {
+			t.Errorf("%s reached the upstream as %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

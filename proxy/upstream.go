@@ -184,7 +184,13 @@ func bodyReader(b []byte) io.Reader {
 
 func (u *upstream) url(path string, q url.Values) string {
 	v := *u.base
-	v.Path = joinPath(u.base.Path, path)
+	// path arrives escaped (runPath); Path must hold the decoded form, or
+	// String() escapes the escapes ("%2F" would reach the upstream as "%252F").
+	decoded, err := url.PathUnescape(path)
+	if err != nil {
+		decoded = path
+	}
+	v.Path = joinPath(u.base.Path, decoded)
 	v.RawPath = joinPath(u.base.EscapedPath(), path)
 	v.RawQuery = q.Encode()
 	return v.String()
