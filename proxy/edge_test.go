@@ -161,3 +161,41 @@ func TestEncodedIDIsForwardedAsOneSegment(t *testing.T) {
 		}
 	}
 }
+
+// Regression (issue 12.7): GET /workflow_runs/ was passed through untranslated
+// and the legacy caller got a 2026-02-09 answer.
+func TestTrailingSlashIsTheSameTranslatedRoute(t *testing.T) {
+	e := newEnv(t, nil)
+	created := e.legacy("POST", "/workflow_runs/", `{"workflowId":"workflow_slash","rawTexts":["x"]}`)
+	wantStatus(t, created, 200)
+	id := created.get("workflowRuns.0.id").String()
+	if !created.get("success").Bool() || id == "" {
+		t.Fatalf("create with a trailing slash was not translated: %s", created.body)
+	}
+	list := e.legacy("GET", "/workflow_runs/", "")
+	wantStatus(t, list, 200)
+	if !list.get("workflowRuns").IsArray() || list.get("data").Exists() {
+		t.Fatalf("list with a trailing slash was not translated: %s", list.body)
+	}
+	got := e.legacy("GET", "/workflow_runs/"+id+"/", "")
+	wantStatus(t, got, 200)
+	if got.get("workflowRun.id").String() != id {
+		t.Fatalf("get with a trailing slash: %s", got.body)
+	}
+	upd := e.legacy("POST", "/workflow_runs/"+id+"/", `{"name":"renamed"}`)
+	wantStatus(t, upd, 200)
+	if upd.get("workflowRun.name").String() != "renamed" {
+		t.Fatalf("update with a trailing slash: %s", upd.body)
+	}
+	cancel := e.legacy("POST", "/workflow_runs/"+id+"/cancel/", "")
+	if cancel.status != 200 && cancel.status != 400 {
+		t.Fatalf("cancel with a trailing slash: %d %s", cancel.status, cancel.body)
+	}
+	wantStatus(t, cancel, cancel.status)
+	missing := e.legacy("GET", "/workflow_runs/workflow_run_nope/", "")
+	wantStatus(t, missing, 404)
+	if missing.get("code").Exists() {
+		t.Fatalf("a 2026-02-09 error reached a legacy caller: %s", missing.body)
+	}
+	wantStatus(t, e.legacy("DELETE", "/workflow_runs/"+id+"/", ""), 200)
+}

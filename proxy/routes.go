@@ -56,8 +56,12 @@ func (p *Proxy) routes() *mux.Router {
 		if rt.name == routeOutputs {
 			mode = modeLocal
 		}
-		legacy.Handle(rt.path, p.wrap(rt.name, mode, p.dispatch(rt.name, rt.h))).Methods(rt.method)
-		p.translateOnly.Handle(rt.path, rt.h).Methods(rt.method)
+		// The same route with a trailing slash is the same route: passed
+		// through, a legacy caller would get a 2026-02-09 answer.
+		for _, path := range []string{rt.path, rt.path + "/"} {
+			legacy.Handle(path, p.wrap(rt.name, mode, p.dispatch(rt.name, rt.h))).Methods(rt.method)
+			p.translateOnly.Handle(path, rt.h).Methods(rt.method)
+		}
 	}
 	r.MatcherFunc(p.isHidden).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.hidden)))
 	r.PathPrefix("/").Handler(p.wrap(routeOther, modePassthrough, http.HandlerFunc(p.passthrough)))
