@@ -30,7 +30,8 @@ func (p *Proxy) newPassthrough() *httputil.ReverseProxy {
 		Transport: p.opt.Transport,
 		ModifyResponse: func(resp *http.Response) error {
 			p.up.reach.mark(p.opt.Now())
-			return nil
+			// An answer to a body the client never finished is not the client's answer.
+			return stateFrom(resp.Request.Context()).body.failure()
 		},
 		ErrorHandler: p.passthroughError,
 	}
@@ -47,6 +48,9 @@ func (p *Proxy) passthrough(w http.ResponseWriter, r *http.Request) {
 // caller's own error shape: ApiError for 2026-02-09 callers, legacy otherwise.
 func (p *Proxy) passthroughError(w http.ResponseWriter, r *http.Request, err error) {
 	st := stateFrom(r.Context())
+	if bodyErr := st.body.failure(); bodyErr != nil {
+		err = bodyErr // the transport may report only the context the server cancelled
+	}
 	st.errMsg = err.Error()
 	status, body := p.errorAnswer(r.Context(), classifyTransportErr(r, err), w.Header())
 	if status == statusClientClosed {
@@ -65,6 +69,9 @@ func classifyTransportErr(r *http.Request, err error) error {
 	if errors.As(err, &mbe) {
 		return err
 	}
+	if cbe := (*clientBodyError)(nil); errors.As(err, &cbe) {
+		return cbe.classify(r)
+	}
 	return &upstreamErr{err: err, sent: true, timeout: isTimeout(err, r.Context())}
 }
 
@@ -76,8 +83,10 @@ func apiErrorBody(status int, legacy []byte, reqID string) []byte {
 	switch status {
 	case http.StatusGatewayTimeout:
 		code = "UPSTREAM_TIMEOUT"
-	case http.StatusRequestEntityTooLarge:
-		code = "REQUEST_TOO_LARGE"
+	default:
+		if c, ok := apiErrorCodes[status]; ok {
+			code = c
+		}
 	}
 	out, _ = sjson.SetBytes(out, "code", code)
 	out, _ = sjson.SetBytes(out, "message", msg)

@@ -34,6 +34,10 @@ type Options struct {
 	WorkspaceID string
 	// MaxBodyBytes caps client bodies (413 beyond); 0 means 10 MiB.
 	MaxBodyBytes int64
+	// MaxHeaderBytes caps the request line and headers (431 in the caller's
+	// error shape beyond); 0 means 64 KiB. The http.Server's own MaxHeaderBytes
+	// must be larger, or Go answers a plain-text 431 before the proxy sees the request.
+	MaxHeaderBytes int
 	// MaxUpstreamBodyBytes caps upstream bodies (502 beyond); 0 means 64 MiB.
 	MaxUpstreamBodyBytes int64
 	// FanOutConcurrency bounds parallel upstream creates per legacy create; 0 means 8.
@@ -109,6 +113,7 @@ func withDefaults(o Options) Options {
 	}
 	setDefault(&o.MaxBodyBytes, 10<<20)
 	setDefault(&o.MaxUpstreamBodyBytes, 64<<20)
+	setDefault(&o.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	setDefault(&o.FanOutConcurrency, 8)
 	setDefault(&o.RequestTimeout, 120*time.Second)
 	setDefault(&o.UpstreamTimeout, 60*time.Second)

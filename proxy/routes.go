@@ -63,7 +63,10 @@ func (p *Proxy) routes() *mux.Router {
 			p.translateOnly.Handle(path, rt.h).Methods(rt.method)
 		}
 	}
-	r.MatcherFunc(p.isHidden).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.hidden)))
+	// A legacy path with an empty or dot segment names no legacy endpoint;
+	// passed through, the upstream would answer with a redirect.
+	legacy.MatcherFunc(uncleanPath).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.notFound)))
+	r.MatcherFunc(p.isHidden).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.notFound)))
 	r.PathPrefix("/").Handler(p.wrap(routeOther, modePassthrough, http.HandlerFunc(p.passthrough)))
 	return r
 }
@@ -116,14 +119,12 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		r.Header.Set("X-Request-Id", st.id)
 		w.Header().Set("X-Request-Id", st.id)
 		r = r.WithContext(withState(r.Context(), st))
-		r.Body = http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)
+		st.body = &clientBody{ReadCloser: http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)}
+		r.Body = st.body
 		sw := &statusWriter{ResponseWriter: w}
 		p.metrics.inFlight.Inc()
 		defer p.metrics.inFlight.Dec()
-		if r.ContentLength > p.opt.MaxBodyBytes {
-			// Refused before any handler connects upstream or reads a byte.
-			p.passthroughError(sw, r, &http.MaxBytesError{Limit: p.opt.MaxBodyBytes})
-		} else {
+		if !p.refusedAtTheEdge(sw, r) {
 			h.ServeHTTP(sw, r)
 		}
 		if sw.status == 0 {

@@ -76,12 +76,12 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.Proxy = p
-	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts); err != nil {
+	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts, proxyHeaderCeiling); err != nil {
 		s.closeNow()
 		return nil, err
 	}
 	if cfg.AdminListen != "" {
-		if err := s.listen("admin", cfg.AdminListen, s.adminHandler(reg), cfg.Timeouts); err != nil {
+		if err := s.listen("admin", cfg.AdminListen, s.adminHandler(reg), cfg.Timeouts, proxy.DefaultMaxHeaderBytes); err != nil {
 			s.closeNow()
 			return nil, err
 		}
@@ -117,21 +117,28 @@ func (s *Server) upstreamURL() (*url.URL, error) {
 		return url.Parse(s.cfg.Upstream)
 	}
 	s.Sim = sim.New(sim.Options{PendingFor: s.cfg.Simulator.PendingFor.Std(), ProcessFor: s.cfg.Simulator.ProcessFor.Std()})
-	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts); err != nil {
+	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts, proxy.DefaultMaxHeaderBytes); err != nil {
 		return nil, err
 	}
 	return url.Parse("http://" + s.addrs["sim"])
 }
 
+// proxyHeaderCeiling is the client listener's http.Server.MaxHeaderBytes. Go
+// answers requests over it with a plain-text 431 before any handler runs, so
+// it sits well above the proxy's own limit (proxy.Options.MaxHeaderBytes),
+// which answers 431 in the caller's JSON error shape. Only headers over this
+// ceiling (16x the limit) still get Go's text answer.
+const proxyHeaderCeiling = 16 * proxy.DefaultMaxHeaderBytes
+
 // listen binds addr now and serves h in the background.
-func (s *Server) listen(name, addr string, h http.Handler, t config.Timeouts) error {
+func (s *Server) listen(name, addr string, h http.Handler, t config.Timeouts, maxHeader int) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s listener: %w", name, err)
 	}
 	srv := &http.Server{
 		Handler: h, ReadHeaderTimeout: t.ReadHeader.Std(), ReadTimeout: t.Read.Std(),
-		WriteTimeout: t.Write.Std(), IdleTimeout: t.Idle.Std(), MaxHeaderBytes: 64 << 10,
+		WriteTimeout: t.Write.Std(), IdleTimeout: t.Idle.Std(), MaxHeaderBytes: maxHeader,
 		ErrorLog: zap.NewStdLog(s.log.Named(name)),
 	}
 	s.servers = append(s.servers, srv)
