@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,17 +53,62 @@ func TestCheckConfig(t *testing.T) {
 	}
 }
 
+// run serves real requests on the address it logs, and cancelling its
+// context drains and stops it: afterwards nothing listens there any more.
 func TestRunServesAndStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan error, 1)
-	var logs bytes.Buffer
+	logs := &syncBuffer{b: &bytes.Buffer{}}
 	go func() {
-		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--admin-listen", "", "--upstream", "sim"}, envOf(nil), &bytes.Buffer{}, &syncBuffer{b: &logs})
+		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--admin-listen", "", "--upstream", "sim"}, envOf(nil), &bytes.Buffer{}, logs)
 	}()
-	cancel()
-	if err := <-done; err != nil {
+	addr := waitForReady(t, logs)
+	req, _ := http.NewRequest("GET", "http://"+addr+"/workflow_runs", nil)
+	req.Header.Set("Authorization", "Bearer sk_test_run")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), `{"success":true,"workflowRuns":[`) {
+		t.Fatalf("legacy list through run(): %d %s", resp.StatusCode, body)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
+		t.Fatalf("no stop line in the logs:\n%s", logs.String())
+	}
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Fatalf("%s still accepts connections after run returned", addr)
+	}
+}
+
+// waitForReady waits for run's "ready" log line and returns the client address it names.
+func waitForReady(t *testing.T, logs *syncBuffer) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			var l struct{ Msg, Listen string }
+			if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "ready" && l.Listen != "" {
+				return l.Listen
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no ready line in the logs:\n%s", logs.String())
+	return ""
 }
 
 func TestUnknownFlagIsAnError(t *testing.T) {
