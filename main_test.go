@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -63,7 +68,11 @@ func TestRunServesAndStopsOnCancel(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--admin-listen", "", "--upstream", "sim"}, envOf(nil), &bytes.Buffer{}, logs)
 	}()
-	addr := waitForReady(t, logs)
+	ready := waitForReady(t, logs)
+	addr := ready.Listen
+	if ready.Version != buildVersion() || !slices.Contains(ready.AdminPaths, "/healthz") || !slices.Contains(ready.AdminPaths, "/readyz") {
+		t.Fatalf("the ready line lacks the version or the admin paths: %+v", ready)
+	}
 	req, _ := http.NewRequest("GET", "http://"+addr+"/workflow_runs", nil)
 	req.Header.Set("Authorization", "Bearer sk_test_run")
 	resp, err := http.DefaultClient.Do(req)
@@ -94,26 +103,75 @@ func TestRunServesAndStopsOnCancel(t *testing.T) {
 	}
 }
 
-// waitForReady waits for run's "ready" log line and returns the client address it names.
-func waitForReady(t *testing.T, logs *syncBuffer) string {
+// readyLine is run's startup log line.
+type readyLine struct {
+	Msg, Listen, Version string
+	AdminPaths           []string `json:"admin_paths"`
+}
+
+// waitForReady waits for run's "ready" log line and returns it.
+func waitForReady(t *testing.T, logs *syncBuffer) readyLine {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, line := range strings.Split(logs.String(), "\n") {
-			var l struct{ Msg, Listen string }
+			var l readyLine
 			if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "ready" && l.Listen != "" {
-				return l.Listen
+				return l
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("no ready line in the logs:\n%s", logs.String())
-	return ""
+	return readyLine{}
 }
 
-func TestUnknownFlagIsAnError(t *testing.T) {
-	if err := run(context.Background(), []string{"--nope"}, envOf(nil), &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+// Regression (issue 12.11): the error was printed twice around the usage.
+// run prints nothing itself; main prints the returned error once.
+func TestUnknownFlagIsOneError(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--nope"}, envOf(nil), &out, &errb)
+	if err == nil {
 		t.Fatal("unknown flag accepted")
+	}
+	if out.Len() != 0 || errb.Len() != 0 {
+		t.Fatalf("run printed stdout %q, stderr %q; the error must be printed once, by main", out.String(), errb.String())
+	}
+	if msg := err.Error(); strings.Count(msg, "-nope") != 1 || !strings.Contains(msg, "--help") {
+		t.Fatalf("error %q should name the flag once and point to --help", msg)
+	}
+}
+
+// Regression (issue 12.11): --help printed to stderr, so `--help | less` was empty.
+func TestHelpGoesToStdout(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--help"}, envOf(nil), &out, &errb)
+	if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
+		t.Fatalf("--help: %v (exit %d)", err, exitCode(err))
+	}
+	if errb.Len() != 0 {
+		t.Fatalf("--help wrote to stderr: %q", errb.String())
+	}
+	for _, want := range []string{"Usage: extend-compat-proxy", "-listen", "-upstream", "-config", "-version", "-check-config", "EXTEND_COMPAT_FINGERPRINT_KEY", "/metrics"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--version", "--config", "/does/not/exist.yaml"}, envOf(nil), &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^extend-compat-proxy \S+ \(commit \S+.*, go[0-9.]+.*\)\n$`).MatchString(out.String()) {
+		t.Fatalf("--version printed %q", out.String())
+	}
+	got := formatVersion(&debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-12-01T10:00:00Z"},
+		{Key: "vcs.modified", Value: "true"}}})
+	if !strings.HasPrefix(got, "v1.4.0 (commit 0123456789ab, 2026-12-01T10:00:00Z, modified, go") {
+		t.Fatalf("formatVersion = %q", got)
 	}
 }
 

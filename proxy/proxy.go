@@ -154,3 +154,6 @@ func (p *Proxy) Ready(window time.Duration) (bool, string) {
 
 // Probe makes one cheap upstream call to refresh readiness; any HTTP answer counts as reachable.
 func (p *Proxy) Probe(r *http.Request) error { return p.up.probe(r.Context()) }
+
+// UpstreamURL is the 2026-02-09 upstream's base URL, for logs.
+func (p *Proxy) UpstreamURL() string { return p.opt.Upstream.Redacted() }

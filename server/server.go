@@ -170,28 +170,6 @@ func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
 	return mux
 }
 
-// startProbe refreshes upstream reachability every few seconds, so readiness
-// reflects the upstream even without traffic.
-func (s *Server) startProbe() {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.stopProb = cancel
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		for {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
-			_ = s.Proxy.Probe(req)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
 // Close drains: readiness goes false, listeners stop accepting, in-flight
 // requests (fan-outs included) finish within ctx's deadline.
 func (s *Server) Close(ctx context.Context) error {
