@@ -72,24 +72,42 @@ func loadConfig(args []string, getenv func(string) string, stdout io.Writer) (co
 	if st.configPath == "" {
 		st.configPath = getenv("EXTEND_COMPAT_CONFIG")
 	}
-	cfg, err := config.Load(st.configPath)
-	if err != nil {
-		return cfg, st, err
+	// A file with problems is still applied as far as it goes, so one run
+	// reports its problems together with every invalid value.
+	cfg, doc, fileErr := config.LoadDocument(st.configPath)
+	var ps config.Problems
+	if fileErr != nil && !errors.As(fileErr, &ps) {
+		return cfg, st, fmt.Errorf("config: %w", fileErr)
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for i, s := range settings {
 		if v := getenv(s.env); v != "" {
 			s.set(&cfg, v)
+			doc.Forget(s.key())
 		}
 		if given[s.flag] {
 			s.set(&cfg, *values[i])
+			doc.Forget(s.key())
 		}
 	}
 	if v := getenv("EXTEND_COMPAT_FINGERPRINT_KEY"); v != "" {
 		cfg.Rollout.FingerprintKey = v
+		doc.Forget("rollout.fingerprintKey")
 	}
-	return cfg, st, cfg.Validate()
+	return cfg, st, config.Explain(st.configPath, doc, fileErr, cfg.Validate())
+}
+
+// key is the config file key path of a setting: --admin-listen is adminListen, --log-level is log.level.
+func (s setting) key() string {
+	if rest, ok := strings.CutPrefix(s.flag, "log-"); ok {
+		return "log." + rest
+	}
+	parts := strings.Split(s.flag, "-")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, "")
 }
 
 func printUsage(fs *flag.FlagSet, w io.Writer) {

@@ -46,12 +46,13 @@ func TestCheckConfig(t *testing.T) {
 		t.Fatalf("output %q", out.String())
 	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
-	os.WriteFile(bad, []byte("listen: nope\nfanOutConcurrency: 0\nlog:\n  format: xml\n"), 0o600)
+	os.WriteFile(bad, []byte("listen: nope\nfanOutConcurrency: 0\nlog:\n  format: xml\ncolour: red\ntimeouts:\n  read: 5\n"), 0o600)
 	err := run(context.Background(), []string{"--check-config", "--config", bad}, envOf(nil), &out, &errb)
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"listen", "fanOutConcurrency", "log.format"} {
+	// One run names the type error, the unknown key and the invalid values, each at its line.
+	for _, want := range []string{"line 1: listen", "line 2: fanOutConcurrency", "line 4: log.format", "line 5: colour: unknown setting", "line 7: timeouts.read"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}
