@@ -14,9 +14,11 @@ import (
 // Recorded is one API request the sim received (control endpoints excluded).
 type Recorded struct {
 	Method, Path, Query string
-	Header              http.Header     // credential headers replaced by "REDACTED"
-	Body                json.RawMessage // nil when no body; values under "secrets" replaced by "REDACTED"
-	Status              int             // status the sim answered
+	// RawPath is the path as sent, still escaped: an id holding "/" is one segment here, not in Path.
+	RawPath string
+	Header  http.Header     // credential headers replaced by "REDACTED"
+	Body    json.RawMessage // nil when no body; values under "secrets" replaced by "REDACTED"
+	Status  int             // status the sim answered
 }
 
 // bodyKey carries the request body, read once by the recorder, to handlers.
@@ -129,7 +131,7 @@ func (s *Sim) record(w http.ResponseWriter, r *http.Request, next http.HandlerFu
 	if sw.status == 0 {
 		next(sw, r.WithContext(context.WithValue(r.Context(), bodyKey{}, body)))
 	}
-	rec := Recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header),
+	rec := Recorded{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: redactHeader(r.Header),
 		Body: logBody(body), Status: sw.status}
 	if rec.Status == 0 {
 		rec.Status = http.StatusOK
