@@ -79,15 +79,22 @@ func loadConfig(args []string, getenv func(string) string, stdout io.Writer) (co
 	if fileErr != nil && !errors.As(fileErr, &ps) {
 		return cfg, st, fmt.Errorf("config: %w", fileErr)
 	}
+	applyOverrides(fs, values, getenv, &cfg, doc)
+	return cfg, st, config.Explain(st.configPath, doc, fileErr, cfg.Validate())
+}
+
+// applyOverrides sets what the environment and the flags give over the file;
+// doc forgets those keys, so their problems are not placed at a file line.
+func applyOverrides(fs *flag.FlagSet, values []*string, getenv func(string) string, cfg *config.Config, doc *config.Document) {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for i, s := range settings {
 		if v := getenv(s.env); v != "" {
-			s.set(&cfg, v)
+			s.set(cfg, v)
 			doc.Forget(s.key())
 		}
 		if given[s.flag] {
-			s.set(&cfg, *values[i])
+			s.set(cfg, *values[i])
 			doc.Forget(s.key())
 		}
 	}
@@ -95,7 +102,6 @@ func loadConfig(args []string, getenv func(string) string, stdout io.Writer) (co
 		cfg.Rollout.FingerprintKey = v
 		doc.Forget("rollout.fingerprintKey")
 	}
-	return cfg, st, config.Explain(st.configPath, doc, fileErr, cfg.Validate())
 }
 
 // key is the config file key path of a setting: --admin-listen is adminListen, --log-level is log.level.
