@@ -71,3 +71,23 @@ func TestUnknownFieldsDoNotGrowMetricSeries(t *testing.T) {
 		t.Fatalf("%d unmapped_fields_total series after %d distinct junk keys; want them folded into \"other\"", series, requests*perRequest)
 	}
 }
+
+func BenchmarkFieldLabel(b *testing.B) {
+	paths := []string{"files[3].fileUrl", "files[0].outputs[1].output.total.confidence", "junk_123", "workflowRuns.7.files.2.presignedUrl"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = fieldLabel(paths[i%len(paths)])
+	}
+}
+
+// The UTF-8 check runs on every translated body; a valid one costs one utf8.Valid pass.
+func BenchmarkInvalidUTF8ValidBody(b *testing.B) {
+	body := []byte(`{"workflowId":"workflow_a","rawTexts":["` + strings.Repeat("Größe ✓ ", 64<<10) + `"]}`)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, bad := invalidUTF8(body); bad {
+			b.Fatal("valid body refused")
+		}
+	}
+}
