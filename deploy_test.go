@@ -14,7 +14,10 @@ import (
 // The shipped manifests must be valid YAML, and the ConfigMap's config.yaml
 // must be a configuration the proxy accepts.
 func TestDeployManifests(t *testing.T) {
-	files, _ := filepath.Glob("deploy/*/*.yaml")
+	files, err := filepath.Glob("deploy/*/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) < 6 {
 		t.Fatalf("expected the k8s and envoy manifests, found %v", files)
 	}
@@ -31,9 +34,15 @@ func TestDeployManifests(t *testing.T) {
 	var cm struct {
 		Data map[string]string `yaml:"data"`
 	}
-	raw, _ := os.ReadFile("deploy/k8s/configmap.yaml")
+	raw, err := os.ReadFile("deploy/k8s/configmap.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := yaml.Unmarshal(raw, &cm); err != nil {
 		t.Fatal(err)
+	}
+	if strings.TrimSpace(cm.Data["config.yaml"]) == "" {
+		t.Fatalf("the ConfigMap has no config.yaml entry (keys: %v)", keysOf(cm.Data))
 	}
 	cfg := config.Default()
 	if err := config.Parse([]byte(cm.Data["config.yaml"]), &cfg); err != nil {
@@ -42,10 +51,21 @@ func TestDeployManifests(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("ConfigMap config.yaml: %v", err)
 	}
-	dep, _ := os.ReadFile("deploy/k8s/deployment.yaml")
+	dep, err := os.ReadFile("deploy/k8s/deployment.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"path: /healthz", "path: /readyz", "limits:", "runAsNonRoot: true"} {
 		if !strings.Contains(string(dep), want) {
 			t.Errorf("deployment lacks %q", want)
 		}
 	}
+}
+
+func keysOf(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

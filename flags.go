@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,50 +40,90 @@ var settings = []setting{
 // startup is what the command line asks for besides settings.
 type startup struct {
 	check      bool   // --check-config
+	version    bool   // --version: print it and exit, no configuration needed
 	configPath string // the file in use ("" for none)
 }
 
 // loadConfig applies file < environment < flags and validates the result.
-func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config.Config, startup, error) {
+// --help prints the usage to stdout and returns flag.ErrHelp; a bad flag
+// returns one error (the caller prints it once) without the usage.
+func loadConfig(args []string, getenv func(string) string, stdout io.Writer) (config.Config, startup, error) {
 	fs := flag.NewFlagSet("extend-compat-proxy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the flag package would print errors and usage itself, to stderr
 	configPath := fs.String("config", "", "YAML configuration file (env EXTEND_COMPAT_CONFIG); see config.yaml")
-	check := fs.Bool("check-config", false, "validate the configuration, print the problems, and exit")
+	check := fs.Bool("check-config", false, "validate the configuration, print every problem, and exit")
+	version := fs.Bool("version", false, "print the version and exit")
 	values := make([]*string, len(settings))
 	for i, s := range settings {
 		values[i] = fs.String(s.flag, "", s.usage+" (env "+s.env+")")
 	}
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: extend-compat-proxy [flags]\n\nServes 2025-04-21 Extend workflow-run clients through the 2026-02-09 API.\nPrecedence: flags > EXTEND_COMPAT_* environment > config file > defaults.\n\nFlags:")
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n\nSIGHUP or an edit of the config file reloads the rollout and shadow sections; SIGTERM drains and stops.")
-	}
 	if err := fs.Parse(args); err != nil {
-		return config.Config{}, startup{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(fs, stdout)
+			return config.Config{}, startup{}, err
+		}
+		return config.Config{}, startup{}, fmt.Errorf("%w (see --help)", err)
 	}
 	if fs.NArg() > 0 {
-		return config.Config{}, startup{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return config.Config{}, startup{}, fmt.Errorf("unexpected arguments: %s (see --help)", strings.Join(fs.Args(), " "))
 	}
-	st := startup{check: *check, configPath: *configPath}
+	st := startup{check: *check, version: *version, configPath: *configPath}
+	if st.version {
+		return config.Config{}, st, nil
+	}
 	if st.configPath == "" {
 		st.configPath = getenv("EXTEND_COMPAT_CONFIG")
 	}
-	cfg, err := config.Load(st.configPath)
-	if err != nil {
-		return cfg, st, err
+	// A file with problems is still applied as far as it goes, so one run
+	// reports its problems together with every invalid value.
+	cfg, doc, fileErr := config.LoadDocument(st.configPath)
+	var ps config.Problems
+	if fileErr != nil && !errors.As(fileErr, &ps) {
+		return cfg, st, fmt.Errorf("config: %w", fileErr)
 	}
+	applyOverrides(fs, values, getenv, &cfg, doc)
+	return cfg, st, config.Explain(st.configPath, doc, fileErr, cfg.Validate())
+}
+
+// applyOverrides sets what the environment and the flags give over the file;
+// doc forgets those keys, so their problems are not placed at a file line.
+func applyOverrides(fs *flag.FlagSet, values []*string, getenv func(string) string, cfg *config.Config, doc *config.Document) {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for i, s := range settings {
 		if v := getenv(s.env); v != "" {
-			s.set(&cfg, v)
+			s.set(cfg, v)
+			doc.Forget(s.key())
 		}
 		if given[s.flag] {
-			s.set(&cfg, *values[i])
+			s.set(cfg, *values[i])
+			doc.Forget(s.key())
 		}
 	}
 	if v := getenv("EXTEND_COMPAT_FINGERPRINT_KEY"); v != "" {
 		cfg.Rollout.FingerprintKey = v
+		doc.Forget("rollout.fingerprintKey")
 	}
-	return cfg, st, cfg.Validate()
+}
+
+// key is the config file key path of a setting: --admin-listen is adminListen, --log-level is log.level.
+func (s setting) key() string {
+	if rest, ok := strings.CutPrefix(s.flag, "log-"); ok {
+		return "log." + rest
+	}
+	parts := strings.Split(s.flag, "-")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, "")
+}
+
+func printUsage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintln(w, "Usage: extend-compat-proxy [flags]\n\nServes 2025-04-21 Extend workflow-run clients through the 2026-02-09 API.\nPrecedence: flags > EXTEND_COMPAT_* environment > config file > defaults.\n\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	fmt.Fprintln(w, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n\n"+
+		"SIGHUP or an edit of the config file reloads the rollout and shadow sections; SIGTERM drains and stops.\n"+
+		"Admin listener: /metrics, /healthz, /readyz, /admin/rollout, /admin/shadow (see README).")
 }

@@ -42,9 +42,13 @@ func exitCode(err error) int {
 // run parses flags and environment, loads and validates the configuration,
 // then serves until ctx is cancelled (SIGTERM/SIGINT) and drains.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, st, err := loadConfig(args, getenv, stderr)
+	cfg, st, err := loadConfig(args, getenv, stdout)
 	if err != nil {
 		return err
+	}
+	if st.version {
+		fmt.Fprintln(stdout, "extend-compat-proxy", buildVersion())
+		return nil
 	}
 	if st.check {
 		fmt.Fprintln(stdout, "configuration OK")
@@ -63,7 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	log.Info("ready", zap.String("listen", srv.Addr("proxy")), zap.String("admin", srv.Addr("admin")),
+	log.Info("ready", zap.String("version", buildVersion()), zap.String("listen", srv.Addr("proxy")),
+		zap.String("admin", srv.Addr("admin")), zap.Strings("admin_paths", server.AdminPaths(srv.Addr("admin") != "")),
 		zap.String("upstream", cfg.Upstream), zap.String("sim", srv.Addr("sim")))
 	load := func() (config.Config, error) {
 		cfg, _, err := loadConfig(args, getenv, io.Discard)

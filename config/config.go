@@ -4,17 +4,12 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
@@ -142,31 +137,37 @@ func Default() Config {
 	}
 }
 
-// Load reads a YAML file over the defaults. Unknown keys are errors (all of them are named).
+// Load reads a YAML file over the defaults. Unknown keys and values of the
+// wrong type are errors, all of them named with their lines at once.
 func Load(path string) (Config, error) {
-	cfg := Default()
-	if path == "" {
-		return cfg, nil
-	}
-	raw, err := os.ReadFile(path)
+	cfg, _, err := LoadDocument(path)
 	if err != nil {
-		return cfg, fmt.Errorf("config: %w", err)
-	}
-	if err := Parse(raw, &cfg); err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
 }
 
-// Parse decodes YAML into cfg, keeping values the document does not set.
-func Parse(raw []byte, cfg *Config) error {
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	// An empty document (io.EOF) means no settings.
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return err
+// LoadDocument is Load that also returns where each key is, and on problems
+// (a Problems error) the configuration decoded as far as possible, so the
+// caller can validate it and report everything in one run (see Explain).
+func LoadDocument(path string) (Config, *Document, error) {
+	cfg := Default()
+	if path == "" {
+		return cfg, nil, nil
 	}
-	return nil
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, nil, err
+	}
+	doc, err := Decode(raw, &cfg)
+	return cfg, doc, err
+}
+
+// Parse decodes YAML into cfg, keeping values the document does not set; the
+// error (Problems) names every unknown key and wrongly typed value.
+func Parse(raw []byte, cfg *Config) error {
+	_, err := Decode(raw, cfg)
+	return err
 }
 
 // Validate reports every problem at once, one per line.
@@ -246,7 +247,14 @@ func (c Config) Validate() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return fmt.Errorf("invalid configuration:\n  - %s", strings.Join(p, "\n  - "))
+	return &ValidationError{Problems: p}
+}
+
+// ValidationError lists every invalid value, each message starting with its key path.
+type ValidationError struct{ Problems []string }
+
+func (e *ValidationError) Error() string {
+	return "invalid configuration:\n  - " + strings.Join(e.Problems, "\n  - ")
 }
 
 func (t Timeouts) validate(add func(string, ...any)) {

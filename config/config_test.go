@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,30 +28,62 @@ func TestShippedConfigIsTheDefaults(t *testing.T) {
 	}
 }
 
-// Every yaml key of Config must appear in config.yaml, so the sample cannot go stale.
+// Every yaml key of Config must appear in config.yaml at its own path (not
+// just as a substring somewhere) with a comment explaining it, so the sample
+// cannot go stale. Keys of list elements (rollout.rules) are documented by a
+// commented example line naming the key.
 func TestShippedConfigDocumentsEveryKey(t *testing.T) {
 	raw, err := os.ReadFile("../config.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var walk func(reflect.Type)
-	walk = func(ty reflect.Type) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string][2]*yaml.Node{}
+	collectKeys(doc.Content[0], "", keys)
+	unmarshaler := reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
+	var walk func(ty reflect.Type, prefix string, inList bool)
+	walk = func(ty reflect.Type, prefix string, inList bool) {
 		for i := 0; i < ty.NumField(); i++ {
 			f := ty.Field(i)
-			key := f.Tag.Get("yaml")
-			if !strings.Contains(string(raw), key+":") {
-				t.Errorf("config.yaml does not document %q", key)
+			path := prefix + strings.Split(f.Tag.Get("yaml"), ",")[0]
+			ft := f.Type
+			list := ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct
+			if list {
+				ft = ft.Elem()
 			}
-			ty := f.Type
-			if ty.Kind() == reflect.Slice {
-				ty = ty.Elem()
+			nested := ft.Kind() == reflect.Struct && !reflect.PointerTo(ft).Implements(unmarshaler)
+			switch kv, ok := keys[path]; {
+			case inList:
+				example := regexp.MustCompile(`(?m)^\s*#\s*(-\s+)?` + regexp.QuoteMeta(f.Tag.Get("yaml")) + `:`)
+				if !example.Match(raw) {
+					t.Errorf("config.yaml has no commented example of %q", path)
+				}
+			case !ok:
+				t.Errorf("config.yaml does not have the key %q", path)
+			case !nested && kv[0].HeadComment+kv[0].LineComment+kv[1].LineComment+kv[1].HeadComment == "":
+				t.Errorf("config.yaml has %q without a comment", path)
 			}
-			if ty.Kind() == reflect.Struct && !reflect.PointerTo(ty).Implements(reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()) {
-				walk(ty)
+			if nested {
+				walk(ft, path+".", inList || list)
 			}
 		}
 	}
-	walk(reflect.TypeOf(Config{}))
+	walk(reflect.TypeOf(Config{}), "", false)
+}
+
+// collectKeys records every mapping key of n by its dotted path, with its key and value nodes.
+func collectKeys(n *yaml.Node, prefix string, out map[string][2]*yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		out[prefix+k.Value] = [2]*yaml.Node{k, v}
+		collectKeys(v, prefix+k.Value+".", out)
+	}
 }
 
 func TestUnknownKeysAreNamedTogether(t *testing.T) {

@@ -3,7 +3,6 @@ package proxy
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -12,15 +11,6 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
-
-// readBody reads the (size-limited) client body.
-func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
 
 // runID returns the decoded {id} path variable.
 func runID(r *http.Request, name string) (string, error) {

@@ -105,7 +105,7 @@ type capture struct {
 }
 
 func (c *capture) WriteHeader(s int) {
-	if c.status == 0 {
+	if c.status == 0 && s >= 200 { // a relayed 100 Continue is not the answer
 		c.status = s
 	}
 	c.ResponseWriter.WriteHeader(s)

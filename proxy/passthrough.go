@@ -26,7 +26,8 @@ func (p *Proxy) newPassthrough() *httputil.ReverseProxy {
 		Transport: p.opt.Transport,
 		ModifyResponse: func(resp *http.Response) error {
 			p.up.reach.mark(p.opt.Now())
-			return nil
+			// An answer to a body the client never finished is not the client's answer.
+			return stateFrom(resp.Request.Context()).body.failure()
 		},
 		ErrorHandler: p.passthroughError,
 	}
@@ -42,6 +43,9 @@ func (p *Proxy) passthrough(w http.ResponseWriter, r *http.Request) {
 // passthroughError answers transport failures of passthrough requests in the
 // caller's own error shape (legacy or ApiError, by its version).
 func (p *Proxy) passthroughError(w http.ResponseWriter, r *http.Request, err error) {
+	if bodyErr := stateFrom(r.Context()).body.failure(); bodyErr != nil {
+		err = bodyErr // the transport may report only the context the server cancelled
+	}
 	p.fail(w, r, classifyTransportErr(r, err))
 }
 
@@ -50,6 +54,9 @@ func classifyTransportErr(r *http.Request, err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return err
+	}
+	if cbe := (*clientBodyError)(nil); errors.As(err, &cbe) {
+		return cbe.classify(r)
 	}
 	return &upstreamErr{err: err, sent: true, timeout: isTimeout(err, r.Context())}
 }

@@ -40,6 +40,10 @@ type Options struct {
 	WorkspaceID string
 	// MaxBodyBytes caps client bodies (413 beyond); 0 means 10 MiB.
 	MaxBodyBytes int64
+	// MaxHeaderBytes caps the request line and headers (431 in the caller's
+	// error shape beyond); 0 means 64 KiB. The http.Server's own MaxHeaderBytes
+	// must be larger, or Go answers a plain-text 431 before the proxy sees the request.
+	MaxHeaderBytes int
 	// MaxUpstreamBodyBytes caps upstream bodies (502 beyond); 0 means 64 MiB.
 	MaxUpstreamBodyBytes int64
 	// FanOutConcurrency bounds parallel upstream creates per legacy create; 0 means 8.
@@ -63,6 +67,10 @@ type Options struct {
 	// LegacyUpstream is where passthrough sends legacy requests (with their
 	// 2025-04-21 header); nil means Upstream, since the vendor picks the version by header.
 	LegacyUpstream *url.URL
+	// HiddenPrefixes are path prefixes (ending in "/") answered 404 by the
+	// proxy itself, never forwarded: the embedded simulator's /_sim/ control
+	// endpoints. nil hides nothing.
+	HiddenPrefixes []string
 }
 
 // Proxy is an http.Handler serving legacy and new clients.
@@ -119,6 +127,7 @@ func withDefaults(o Options) Options {
 	}
 	setDefault(&o.MaxBodyBytes, 10<<20)
 	setDefault(&o.MaxUpstreamBodyBytes, 64<<20)
+	setDefault(&o.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	setDefault(&o.FanOutConcurrency, 8)
 	setDefault(&o.RequestTimeout, 120*time.Second)
 	setDefault(&o.UpstreamTimeout, 60*time.Second)
@@ -159,3 +168,6 @@ func (p *Proxy) Ready(window time.Duration) (bool, string) {
 
 // Probe makes one cheap upstream call to refresh readiness; any HTTP answer counts as reachable.
 func (p *Proxy) Probe(ctx context.Context) error { return p.up.probe(ctx) }
+
+// UpstreamURL is the 2026-02-09 upstream's base URL, for logs.
+func (p *Proxy) UpstreamURL() string { return p.opt.Upstream.Redacted() }

@@ -47,11 +47,19 @@ func (p *Proxy) routes() *mux.Router {
 			if key := rt.Method + " " + rt.Path; !seen[key] {
 				seen[key] = true
 				h, mode := p.handlerFor(rt)
-				legacy.Handle(rt.Path, p.wrap(rt.Name, mode, p.dispatch(rt.Name, h))).Methods(rt.Method)
-				p.translateOnly.Handle(rt.Path, h).Methods(rt.Method)
+				// The same route with a trailing slash is the same route: passed
+				// through, a legacy caller would get a 2026-02-09 answer.
+				for _, path := range []string{rt.Path, rt.Path + "/"} {
+					legacy.Handle(path, p.wrap(rt.Name, mode, p.dispatch(rt.Name, h))).Methods(rt.Method)
+					p.translateOnly.Handle(path, h).Methods(rt.Method)
+				}
 			}
 		}
 	}
+	// A legacy path with an empty or dot segment names no legacy endpoint;
+	// passed through, the upstream would answer with a redirect.
+	legacy.MatcherFunc(uncleanPath).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.notFound)))
+	r.MatcherFunc(p.isHidden).Handler(p.wrap(routeOther, modeLocal, http.HandlerFunc(p.notFound)))
 	r.PathPrefix("/").Handler(p.wrap(routeOther, modePassthrough, http.HandlerFunc(p.passthrough)))
 	return r
 }
@@ -101,7 +109,8 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(s int) {
-	if w.status == 0 {
+	// 1xx answers (100 Continue relayed by passthrough) are not the final status.
+	if w.status == 0 && s >= 200 {
 		w.status = s
 	}
 	w.ResponseWriter.WriteHeader(s)
@@ -131,11 +140,14 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		r.Header.Set("X-Request-Id", st.id)
 		w.Header().Set("X-Request-Id", st.id)
 		r = r.WithContext(withState(r.Context(), st))
-		r.Body = http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)
+		st.body = &clientBody{ReadCloser: http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)}
+		r.Body = st.body
 		sw := &statusWriter{ResponseWriter: w}
 		p.metrics.inFlight.Inc()
 		defer p.metrics.inFlight.Dec()
-		h.ServeHTTP(sw, r)
+		if !p.refusedAtTheEdge(sw, r) {
+			h.ServeHTTP(sw, r)
+		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}

@@ -30,8 +30,9 @@ type reqState struct {
 	synthesized   []string
 	unknown       []string
 	errMsg        string
-	tenant        string // rollout fingerprint of the API key, never the key
-	reason        string // why the mode was chosen
+	tenant        string      // rollout fingerprint of the API key, never the key
+	reason        string      // why the mode was chosen
+	body          *clientBody // the client's body, to tell its read failures from upstream ones
 	// translationFailed marks an upstream answer the translator could not handle.
 	translationFailed bool
 }

@@ -40,6 +40,9 @@ func (p *Proxy) stream(route string) http.HandlerFunc {
 			body = m.Body()
 		}
 		if err != nil {
+			if bodyErr := stateFrom(r.Context()).body.failure(); bodyErr != nil {
+				err = classifyTransportErr(r, bodyErr) // a stalled upload is the client's 408, not a 502
+			}
 			p.fail(w, r, err)
 			return
 		}

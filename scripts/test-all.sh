@@ -40,6 +40,8 @@ for pkg in ./translate ./shadow ./sim; do
   done
 done
 
+step "README walk-through, pasted into a shell against the proxy over the simulator"
+scripts/readme-walkthrough.sh
 
 if [ -f conformance/run.sh ]; then
   step "Node conformance suite (real extend-ai SDKs)"

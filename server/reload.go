@@ -20,7 +20,16 @@ type Loader func() (config.Config, error)
 // settings) without dropping a request. A configuration that does not validate
 // is refused and the old one stays, with the reason returned and logged.
 // Settings that need a restart (listeners, upstream, timeouts …) are reported.
+// Reloads are serialised: SIGHUP and the file watcher may call at once, and
+// each must apply its rollout and shadow settings together.
 func (s *Server) Reload(next config.Config) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	return s.reloadLocked(next)
+}
+
+// reloadLocked applies next; the caller holds reloadMu.
+func (s *Server) reloadLocked(next config.Config) error {
 	if err := next.Validate(); err != nil {
 		s.log.Error("reload refused; keeping the running configuration", zap.Error(err))
 		return err
@@ -52,14 +61,18 @@ func restartOnly(old, next config.Config) []string {
 	return out
 }
 
-// ReloadFrom loads with load and applies the result.
+// ReloadFrom loads with load and applies the result. The lock covers the
+// load too, so reloads apply in the order their files were read and an older
+// read never overwrites a newer one.
 func (s *Server) ReloadFrom(load Loader) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
 	cfg, err := load()
 	if err != nil {
 		s.log.Error("reload refused; keeping the running configuration", zap.Error(err))
 		return err
 	}
-	return s.Reload(cfg)
+	return s.reloadLocked(cfg)
 }
 
 // WatchConfig reloads when path changes (editors often replace the file, so

@@ -113,3 +113,31 @@ func TestReloadOnFileChange(t *testing.T) {
 		t.Fatal("a restart-only change was not reported")
 	}
 }
+
+// Regression (issue 12.3): Reload read and wrote s.cfg without a lock, so a
+// SIGHUP during a file-watcher reload raced and could mix two loads' settings.
+func TestConcurrentReloadsAreSerialised(t *testing.T) {
+	cfg := testConfig()
+	s, err := Open(cfg, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	var wg sync.WaitGroup
+	for i := 0; i < 64; i++ {
+		next := cfg
+		next.Rollout.KillSwitch = i%2 == 0
+		next.Shadow.WriteSampleRate = float64(i%2) / 2
+		wg.Add(2)
+		go func() { defer wg.Done(); _ = s.Reload(next) }()
+		go func() { defer wg.Done(); _ = s.ReloadFrom(func() (config.Config, error) { return next, nil }) }()
+	}
+	wg.Wait()
+	// Every load paired kill switch on with sample rate 0: the survivor must be one whole load.
+	s.reloadMu.Lock()
+	kill, rate := s.cfg.Rollout.KillSwitch, s.cfg.Shadow.WriteSampleRate
+	s.reloadMu.Unlock()
+	if kill != (rate == 0) {
+		t.Fatalf("reloads mixed: killSwitch=%v with sampleRate=%v", kill, rate)
+	}
+}

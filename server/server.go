@@ -32,6 +32,7 @@ const ReadyWindow = 30 * time.Second
 
 // Server is a running proxy with its listeners.
 type Server struct {
+	reloadMu sync.Mutex // serialises Reload and ReloadFrom; guards cfg's live sections
 	cfg      config.Config
 	log      *zap.Logger
 	Proxy    *proxy.Proxy
@@ -62,6 +63,10 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 	s.Shadow = shadow.New(cfg.Shadow, reg, log.Named("shadow"), nil)
 	opt := proxyOptions(cfg, upstream, log, proxy.NewMetrics(reg))
 	opt.Modes, opt.Shadow = s.Rollout, s.Shadow
+	if s.Sim != nil {
+		// The simulator's request log and controls stay on its own address.
+		opt.HiddenPrefixes = []string{"/_sim/"}
+	}
 	if cfg.LegacyUpstream != "" {
 		opt.LegacyUpstream, _ = url.Parse(cfg.LegacyUpstream)
 	}
@@ -71,12 +76,12 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.Proxy = p
-	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts); err != nil {
+	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts, proxyHeaderCeiling); err != nil {
 		s.closeNow()
 		return nil, err
 	}
 	if cfg.AdminListen != "" {
-		if err := s.listen("admin", cfg.AdminListen, s.adminHandler(reg), cfg.Timeouts); err != nil {
+		if err := s.listen("admin", cfg.AdminListen, s.adminHandler(reg), cfg.Timeouts, proxy.DefaultMaxHeaderBytes); err != nil {
 			s.closeNow()
 			return nil, err
 		}
@@ -116,21 +121,28 @@ func (s *Server) upstreamURL() (*url.URL, error) {
 		return url.Parse(s.cfg.Upstream)
 	}
 	s.Sim = sim.New(sim.Options{PendingFor: s.cfg.Simulator.PendingFor.Std(), ProcessFor: s.cfg.Simulator.ProcessFor.Std()})
-	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts); err != nil {
+	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts, proxy.DefaultMaxHeaderBytes); err != nil {
 		return nil, err
 	}
 	return url.Parse("http://" + s.addrs["sim"])
 }
 
+// proxyHeaderCeiling is the client listener's http.Server.MaxHeaderBytes. Go
+// answers requests over it with a plain-text 431 before any handler runs, so
+// it sits well above the proxy's own limit (proxy.Options.MaxHeaderBytes),
+// which answers 431 in the caller's JSON error shape. Only headers over this
+// ceiling (16x the limit) still get Go's text answer.
+const proxyHeaderCeiling = 16 * proxy.DefaultMaxHeaderBytes
+
 // listen binds addr now and serves h in the background.
-func (s *Server) listen(name, addr string, h http.Handler, t config.Timeouts) error {
+func (s *Server) listen(name, addr string, h http.Handler, t config.Timeouts, maxHeader int) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s listener: %w", name, err)
 	}
 	srv := &http.Server{
 		Handler: h, ReadHeaderTimeout: t.ReadHeader.Std(), ReadTimeout: t.Read.Std(),
-		WriteTimeout: t.Write.Std(), IdleTimeout: t.Idle.Std(), MaxHeaderBytes: 64 << 10,
+		WriteTimeout: t.Write.Std(), IdleTimeout: t.Idle.Std(), MaxHeaderBytes: maxHeader,
 		ErrorLog: zap.NewStdLog(s.log.Named(name)),
 	}
 	s.servers = append(s.servers, srv)
@@ -160,27 +172,6 @@ func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
 	mux.Handle("GET /admin/shadow", report)
 	mux.Handle("GET /admin/shadow.json", report)
 	return mux
-}
-
-// startProbe refreshes upstream reachability every few seconds, so readiness
-// reflects the upstream even without traffic.
-func (s *Server) startProbe() {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.stopProb = cancel
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		for {
-			_ = s.Proxy.Probe(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
 }
 
 // Close drains: readiness goes false, listeners stop accepting, in-flight

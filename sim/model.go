@@ -36,6 +36,9 @@ type Options struct {
 	PendingFor time.Duration    // time a new run stays PENDING; 0 = 200ms
 	ProcessFor time.Duration    // time from PROCESSING to the final status; 0 = 1s
 	MaxRuns    int              // memory bound; oldest runs evicted; 0 = 10000
+	// MaxRecorded bounds the request log (GET /_sim/requests); the oldest
+	// entries are overwritten; 0 = 1000.
+	MaxRecorded int
 }
 
 // Sim is the simulator; it implements http.Handler and is safe for concurrent use.
@@ -49,7 +52,7 @@ type Sim struct {
 	seq      uint64
 	creates  map[string]int // create calls per workflow id, for the _err scripts
 	textSeq  int            // names generated text files text-<n>.txt
-	requests []Recorded
+	requests ring           // request log, bounded
 }
 
 // New returns a simulator with the given options.
@@ -66,7 +69,10 @@ func New(o Options) *Sim {
 	if o.MaxRuns <= 0 {
 		o.MaxRuns = defaultMaxRuns
 	}
-	s := &Sim{opt: o, runs: map[string]*run{}, creates: map[string]int{}}
+	if o.MaxRecorded <= 0 {
+		o.MaxRecorded = defaultMaxRecorded
+	}
+	s := &Sim{opt: o, runs: map[string]*run{}, creates: map[string]int{}, requests: newRing(o.MaxRecorded)}
 	s.handler = s.routes()
 	return s
 }

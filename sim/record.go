@@ -14,16 +14,15 @@ import (
 // Recorded is one API request the sim received (control endpoints excluded).
 type Recorded struct {
 	Method, Path, Query string
-	Header              http.Header     // Authorization replaced by "REDACTED"
-	Body                json.RawMessage // nil when no body
-	Status              int             // status the sim answered
+	// RawPath is the path as sent, still escaped: an id holding "/" is one segment here, not in Path.
+	RawPath string
+	Header  http.Header     // credential headers replaced by "REDACTED"
+	Body    json.RawMessage // nil when no body; values under "secrets" replaced by "REDACTED"
+	Status  int             // status the sim answered
 }
 
 // bodyKey carries the request body, read once by the recorder, to handlers.
 type bodyKey struct{}
-
-// maxRecorded bounds the request log; the oldest half is dropped when full.
-const maxRecorded = 100000
 
 // statusWriter remembers the status a handler wrote.
 type statusWriter struct {
@@ -50,20 +49,19 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// Requests returns every API request received so far, in order.
+// Requests returns the API requests received so far (the newest
+// Options.MaxRecorded of them), oldest first.
 func (s *Sim) Requests() []Recorded {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Recorded, len(s.requests))
-	copy(out, s.requests)
-	return out
+	return s.requests.list()
 }
 
 // ResetRequests forgets the recorded requests.
 func (s *Sim) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests.reset()
 }
 
 // routes wires the control endpoints and the versioned API behind the recorder.
@@ -133,19 +131,13 @@ func (s *Sim) record(w http.ResponseWriter, r *http.Request, next http.HandlerFu
 	if sw.status == 0 {
 		next(sw, r.WithContext(context.WithValue(r.Context(), bodyKey{}, body)))
 	}
-	rec := Recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(),
-		Body: recordedBody(body), Status: sw.status}
+	rec := Recorded{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: redactHeader(r.Header),
+		Body: logBody(body), Status: sw.status}
 	if rec.Status == 0 {
 		rec.Status = http.StatusOK
 	}
-	if rec.Header.Get("Authorization") != "" {
-		rec.Header.Set("Authorization", "REDACTED")
-	}
 	s.mu.Lock()
-	if len(s.requests) >= maxRecorded { // bound memory in long-lived sims
-		s.requests = append(s.requests[:0], s.requests[len(s.requests)-maxRecorded/2:]...)
-	}
-	s.requests = append(s.requests, rec)
+	s.requests.add(rec)
 	s.mu.Unlock()
 }
 

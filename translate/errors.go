@@ -105,6 +105,8 @@ func apiErrorCode(status int) string {
 		return "REQUEST_TIMEOUT"
 	case 413:
 		return "REQUEST_TOO_LARGE"
+	case 431:
+		return "REQUEST_HEADERS_TOO_LARGE"
 	case 504:
 		return "UPSTREAM_TIMEOUT"
 	}

@@ -82,7 +82,8 @@ function auditUpstream(all) {
     check(() => assert.deepEqual(header(r.Header, "x-extend-api-version"), ["2026-02-09"], "x-extend-api-version"));
     // The suite's deliberate token-less call is the only one allowed to arrive without credentials.
     if (r.Status !== 401) check(() => assert.ok(header(r.Header, "authorization"), "Authorization forwarded"));
-    const seg = r.Path.split("/").filter(Boolean);
+    // Segments of the path as sent: an encoded id ("a%2Fb") is one segment.
+    const seg = (r.RawPath ?? r.Path).split("/").filter(Boolean);
     if (seg[0] !== "workflow_runs") {
       problems.push(`${where}: unexpected upstream path`);
       continue;

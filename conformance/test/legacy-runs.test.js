@@ -252,7 +252,8 @@ test("batchWorkflowRun.create: batchId, runs share it, priority 90, upstream bod
       workflow: { id: wf, version: "2" },
       inputs: [
         { file: { url: "https://f.example.org/bulk/0001.pdf", name: "0001.pdf" }, metadata: { row: 1 } },
-        { file: { id: "file_Yt6Gb1Nq8Xw3Zr5Ld2Pk" }, metadata: { row: 2 }, secrets: { erpApiKey: "sk_placeholder" } },
+        // The simulator's request log redacts secret values (issue 12.2).
+        { file: { id: "file_Yt6Gb1Nq8Xw3Zr5Ld2Pk" }, metadata: { row: 2 }, secrets: { erpApiKey: "REDACTED" } },
         { file: { text: "Invoice #77" }, metadata: { row: 3 } },
       ],
     });
