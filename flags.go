@@ -82,5 +82,5 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	if v := getenv("EXTEND_COMPAT_FINGERPRINT_KEY"); v != "" {
 		cfg.Rollout.FingerprintKey = v
 	}
-	return cfg, st, cfg.Validate()
+	return cfg, st, cfg.ValidateEnv(getenv)
 }

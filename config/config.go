@@ -18,6 +18,7 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 )
 
 // Config is every operational setting. The zero value is not useful; start from Default().
@@ -57,6 +58,9 @@ type Config struct {
 	Rollout rollout.Config `yaml:"rollout"`
 	// Shadow bounds and tunes the background comparison (reloadable).
 	Shadow shadow.Config `yaml:"shadow"`
+	// Tracing exports OpenTelemetry traces over OTLP; off unless an endpoint is
+	// configured here or in OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT (restart to change).
+	Tracing tracing.Config `yaml:"tracing"`
 }
 
 // Timeouts are server, upstream and per-request deadlines.
@@ -127,6 +131,7 @@ func Default() Config {
 		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
 		Rollout:   rollout.DefaultConfig(),
 		Shadow:    shadow.DefaultConfig(),
+		Tracing:   tracing.DefaultConfig(),
 	}
 }
 
@@ -158,7 +163,24 @@ func Parse(raw []byte, cfg *Config) error {
 }
 
 // Validate reports every problem at once, one per line.
-func (c Config) Validate() error {
+func (c Config) Validate() error { return report(c.problems()) }
+
+// ValidateEnv is Validate plus the settings the environment completes: the
+// standard OTEL_* variables and the variables tracing.headers name, read
+// through getenv. Start-up and --check-config use it.
+func (c Config) ValidateEnv(getenv func(string) string) error {
+	_, env := tracing.Resolve(c.Tracing, getenv)
+	return report(append(c.problems(), env...))
+}
+
+func report(p []string) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return fmt.Errorf("invalid configuration:\n  - %s", strings.Join(p, "\n  - "))
+}
+
+func (c Config) problems() []string {
 	var p []string
 	add := func(f string, a ...any) { p = append(p, fmt.Sprintf(f, a...)) }
 	checkAddr := func(name, v string, optional bool) {
@@ -216,10 +238,8 @@ func (c Config) Validate() error {
 	}
 	p = append(p, c.Rollout.Validate()...)
 	p = append(p, c.Shadow.Validate()...)
-	if len(p) == 0 {
-		return nil
-	}
-	return fmt.Errorf("invalid configuration:\n  - %s", strings.Join(p, "\n  - "))
+	p = append(p, c.Tracing.Validate()...)
+	return p
 }
 
 func (t Timeouts) validate(add func(string, ...any)) {
