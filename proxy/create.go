@@ -217,6 +217,7 @@ func (p *Proxy) compensate(ctx context.Context, r *http.Request, ids []string) [
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opt.CompensationTimeout)
 	defer cancel()
+	cctx, span := p.startRollback(cctx, len(ids))
 	left := make([]bool, len(ids))
 	sem := make(chan struct{}, p.opt.FanOutConcurrency)
 	var wg sync.WaitGroup
@@ -236,6 +237,7 @@ func (p *Proxy) compensate(ctx context.Context, r *http.Request, ids []string) [
 			out = append(out, ids[i])
 		}
 	}
+	endRollback(span, len(out))
 	return out
 }
 

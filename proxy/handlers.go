@@ -74,6 +74,7 @@ func (p *Proxy) runContext(rep *translate.Report) translate.RunContext {
 func (p *Proxy) noteReport(r *http.Request, rep *translate.Report) {
 	stateFrom(r.Context()).note(rep.Unmapped, rep.Synthesized)
 	p.metrics.countReport(stateFrom(r.Context()).route, rep)
+	p.traceReport(r, rep)
 }
 
 func (p *Proxy) list(w http.ResponseWriter, r *http.Request) {

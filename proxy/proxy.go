@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 	"go.uber.org/zap"
 
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
@@ -57,6 +58,9 @@ type Options struct {
 	// LegacyUpstream is where passthrough sends legacy requests (with their
 	// 2025-04-21 header); nil means Upstream, since the vendor picks the version by header.
 	LegacyUpstream *url.URL
+	// Tracing records a server span per client request and a client span per
+	// upstream call, and propagates traceparent; nil means off, at no cost.
+	Tracing *tracing.Provider
 }
 
 // Proxy is an http.Handler serving legacy and new clients.
@@ -83,9 +87,11 @@ func New(opt Options) (*Proxy, error) {
 	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics}
 	p.up = &upstream{base: opt.Upstream, client: &http.Client{Transport: opt.Transport},
 		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
-		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}}
+		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}, tr: opt.Tracing}
 	p.passthru = p.newPassthrough()
 	p.legacyProxy = p.newLegacyPassthrough()
+	p.tracePassthrough(p.passthru)
+	p.tracePassthrough(p.legacyProxy)
 	p.router = p.routes()
 	return p, nil
 }

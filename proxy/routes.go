@@ -110,6 +110,7 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		r.Header.Set("X-Request-Id", st.id)
 		w.Header().Set("X-Request-Id", st.id)
 		r = r.WithContext(withState(r.Context(), st))
+		r = p.traceRequest(r, st)
 		r.Body = http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)
 		sw := &statusWriter{ResponseWriter: w}
 		p.metrics.inFlight.Inc()
@@ -118,6 +119,7 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		endRequestSpan(st, sw.status)
 		p.finish(r, st, sw, time.Since(start))
 	})
 }
@@ -156,6 +158,9 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 	}
 	if st.errMsg != "" {
 		fields = append(fields, zap.String("error", st.errMsg))
+	}
+	if id := st.traceID(); id != "" {
+		fields = append(fields, zap.String("trace_id", id))
 	}
 	ce.Write(fields...)
 }

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
@@ -88,6 +89,8 @@ type call struct {
 	header http.Header // client headers to forward (Authorization, workspace, request id, user agent)
 	// idempotent marks calls that may be retried after a response (GET, compensation DELETE).
 	idempotent bool
+	// attempt counts retries (0 for the first try), for the span's resend count.
+	attempt int
 }
 
 // upstreamErr is a failure to obtain any HTTP answer.
@@ -110,6 +113,7 @@ type upstream struct {
 	workspace string
 	metrics   *Metrics
 	reach     *reachability
+	tr        *tracing.Provider // nil: no client spans
 }
 
 // do performs c with retries where safe. A non-2xx HTTP answer is returned as a
@@ -118,6 +122,7 @@ func (u *upstream) do(ctx context.Context, c call) (*upstreamResponse, error) {
 	st := stateFrom(ctx)
 	for attempt := 0; ; attempt++ {
 		st.addUpstreamCall()
+		c.attempt = attempt
 		resp, err := u.once(ctx, c)
 		last := attempt+1 >= u.retry.MaxAttempts
 		if err != nil {
@@ -156,6 +161,16 @@ func (u *upstream) once(ctx context.Context, c call) (*upstreamResponse, error) 
 		return nil, &upstreamErr{err: err}
 	}
 	u.setHeaders(req, c)
+	if span := u.traceUpstream(req, c); span != nil {
+		out, err := u.exchange(ctx, req, c, &wrote)
+		endUpstreamSpan(span, out, err)
+		return out, err
+	}
+	return u.exchange(ctx, req, c, &wrote)
+}
+
+// exchange sends req and reads the whole answer within the body limit.
+func (u *upstream) exchange(ctx context.Context, req *http.Request, c call, wrote *atomic.Bool) (*upstreamResponse, error) {
 	start := time.Now()
 	resp, err := u.client.Do(req)
 	if err != nil {
