@@ -53,7 +53,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: extend-compat-proxy [flags]\n\nServes 2025-04-21 Extend workflow-run clients through the 2026-02-09 API.\nPrecedence: flags > EXTEND_COMPAT_* environment > config file > defaults.\n\nFlags:")
 		fs.PrintDefaults()
-		fmt.Fprintln(stderr, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n\nSIGHUP or an edit of the config file reloads the rollout and shadow sections; SIGTERM drains and stops.")
+		fmt.Fprintln(stderr, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL,\n  OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_SDK_DISABLED\n    \tOpenTelemetry tracing; an endpoint turns it on (config: tracing; they win over it)\n\nSIGHUP or an edit of the config file reloads the rollout and shadow sections; SIGTERM drains and stops.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return config.Config{}, startup{}, err
