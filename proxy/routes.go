@@ -119,7 +119,7 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		endRequestSpan(st, sw.status)
+		p.endRequestSpan(r, st, sw.status)
 		p.finish(r, st, sw, time.Since(start))
 	})
 }
@@ -159,7 +159,7 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 	if st.errMsg != "" {
 		fields = append(fields, zap.String("error", st.errMsg))
 	}
-	if id := st.traceID(); id != "" {
+	if id := p.traceID(r); id != "" {
 		fields = append(fields, zap.String("trace_id", id))
 	}
 	ce.Write(fields...)

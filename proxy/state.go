@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-
-	"go.opentelemetry.io/otel/trace"
 )
 
 // Modes a request can be served in; they label logs and metrics.
@@ -33,8 +31,6 @@ type reqState struct {
 	reason        string // why the mode was chosen
 	// translationFailed marks an upstream answer the translator could not handle.
 	translationFailed bool
-	// span is the request's server span; nil when tracing is off.
-	span trace.Span
 }
 
 type stateKey struct{}

@@ -49,14 +49,32 @@ func (p *Proxy) traceRequest(r *http.Request, st *reqState) *http.Request {
 			route, _ = cr.GetPathTemplate()
 		}
 	}
-	r, st.span = p.opt.Tracing.StartServer(r, route,
+	r, _ = p.opt.Tracing.StartServer(r, route,
 		attribute.String(attrRoute, st.route), attribute.String(attrRequestID, st.id))
 	return r
 }
 
+// requestSpan is the server span traceRequest put in r's context; nil when
+// tracing is off or the request is not traced. It lives in the context, not
+// in reqState, so tracing off does not even grow the per-request state.
+func (p *Proxy) requestSpan(r *http.Request) trace.Span {
+	if p.opt.Tracing == nil {
+		return nil
+	}
+	if span := trace.SpanFromContext(r.Context()); span.SpanContext().IsValid() {
+		return span
+	}
+	return nil
+}
+
 // endRequestSpan records what the request accumulated and ends its span.
-func endRequestSpan(st *reqState, status int) {
-	if st.span == nil {
+func (p *Proxy) endRequestSpan(r *http.Request, st *reqState, status int) {
+	span := p.requestSpan(r)
+	if span == nil {
+		return
+	}
+	if !span.IsRecording() {
+		span.End()
 		return
 	}
 	attrs := []attribute.KeyValue{attribute.String(attrMode, st.mode),
@@ -73,16 +91,16 @@ func endRequestSpan(st *reqState, status int) {
 	if st.translationFailed {
 		attrs = append(attrs, attribute.Bool(attrTranslationFail, true))
 	}
-	st.span.SetAttributes(attrs...)
-	tracing.EndServer(st.span, status, st.errMsg)
+	span.SetAttributes(attrs...)
+	tracing.EndServer(span, status, st.errMsg)
 }
 
 // traceID is the request's trace id for the access log; "" when not traced.
-func (st *reqState) traceID() string {
-	if st.span == nil || !st.span.SpanContext().HasTraceID() {
-		return ""
+func (p *Proxy) traceID(r *http.Request) string {
+	if span := p.requestSpan(r); span != nil {
+		return span.SpanContext().TraceID().String()
 	}
-	return st.span.SpanContext().TraceID().String()
+	return ""
 }
 
 // traceReport adds a translation event with the counts (never the fields'
@@ -91,22 +109,29 @@ func (p *Proxy) traceReport(r *http.Request, rep *translate.Report) {
 	if p.opt.Tracing == nil || rep == nil {
 		return
 	}
-	trace.SpanFromContext(r.Context()).AddEvent("translation", trace.WithAttributes(
+	span := trace.SpanFromContext(r.Context())
+	if !span.IsRecording() {
+		return
+	}
+	span.AddEvent("translation", trace.WithAttributes(
 		attribute.Int(attrDropped, len(rep.Unmapped)), attribute.Int(attrSynthesized, len(rep.Synthesized))))
 }
 
 // traceUpstream starts the client span of one upstream attempt and injects
-// traceparent into req. It returns nil when tracing is off; readiness
-// probes are not traced (one trace every few seconds would be noise).
+// traceparent into req (tracing on). It returns nil for readiness probes,
+// which are not traced: one trace every few seconds would be noise.
 func (u *upstream) traceUpstream(req *http.Request, c call) trace.Span {
-	if u.tr == nil || c.op == "probe" {
+	if c.op == "probe" {
 		return nil
 	}
-	attrs := []attribute.KeyValue{attribute.String(attrOperation, c.op)}
-	if c.attempt > 0 {
-		attrs = append(attrs, semconv.HTTPRequestResendCount(c.attempt))
+	span := u.tr.StartClient(req, c.method+" "+pathTemplate(c.path))
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String(attrOperation, c.op))
+		if c.attempt > 0 {
+			span.SetAttributes(semconv.HTTPRequestResendCount(c.attempt))
+		}
 	}
-	return u.tr.StartClient(req, c.method+" "+pathTemplate(c.path), attrs...)
+	return span
 }
 
 // pathTemplate replaces the run id in an upstream path: /workflow_runs/{id}/cancel.

@@ -161,6 +161,9 @@ func (u *upstream) once(ctx context.Context, c call) (*upstreamResponse, error) 
 		return nil, &upstreamErr{err: err}
 	}
 	u.setHeaders(req, c)
+	if u.tr == nil {
+		return u.exchange(ctx, req, c, &wrote)
+	}
 	if span := u.traceUpstream(req, c); span != nil {
 		out, err := u.exchange(ctx, req, c, &wrote)
 		endUpstreamSpan(span, out, err)

@@ -35,6 +35,12 @@ func (p *Provider) StartServer(r *http.Request, route string, attrs ...attribute
 	}
 	ctx := p.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 	method, name := methodAttrs(r.Method, route)
+	ctx, span := p.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer))
+	if !span.IsRecording() {
+		// Not sampled: the attributes would be dropped, so they are not built.
+		// (The ratio and parent samplers do not look at attributes.)
+		return r.WithContext(ctx), span
+	}
 	attrs = append(attrs, method...)
 	attrs = append(attrs, semconv.URLPath(r.URL.EscapedPath()), semconv.URLScheme(scheme(r)),
 		semconv.NetworkProtocolVersion(protoVersion(r)))
@@ -48,13 +54,17 @@ func (p *Provider) StartServer(r *http.Request, route string, attrs ...attribute
 	if ua := r.UserAgent(); ua != "" {
 		attrs = append(attrs, semconv.UserAgentOriginal(ua))
 	}
-	ctx, span := p.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
+	span.SetAttributes(attrs...)
 	return r.WithContext(ctx), span
 }
 
 // EndServer records the answer's status (5xx marks the span as an error with
 // msg as its description; 4xx does not, by the conventions) and ends span.
 func EndServer(span trace.Span, status int, msg string) {
+	if !span.IsRecording() {
+		span.End()
+		return
+	}
 	span.SetAttributes(semconv.HTTPResponseStatusCode(status))
 	if status >= 500 {
 		span.SetAttributes(semconv.ErrorTypeKey.String(strconv.Itoa(status)))
@@ -78,14 +88,19 @@ func (p *Provider) StartClient(req *http.Request, name string, attrs ...attribut
 	if p == nil {
 		return noop.Span{}
 	}
+	ctx, span := p.tracer.Start(req.Context(), name, trace.WithSpanKind(trace.SpanKindClient))
+	// Unsampled calls still carry the trace (flag 00), so the receiver can
+	// correlate and makes the same sampling decision.
+	p.prop.Inject(ctx, propagation.HeaderCarrier(req.Header))
+	if !span.IsRecording() {
+		return span
+	}
 	method, _ := methodAttrs(req.Method, "")
 	attrs = append(attrs, method...)
 	u := *req.URL
 	u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
 	attrs = append(attrs, semconv.URLFull(u.String()))
-	attrs = appendHostPort(attrs, req.URL.Host)
-	ctx, span := p.tracer.Start(req.Context(), name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
-	p.prop.Inject(ctx, propagation.HeaderCarrier(req.Header))
+	span.SetAttributes(appendHostPort(attrs, req.URL.Host)...)
 	return span
 }
 
@@ -102,6 +117,10 @@ func EndClient(span trace.Span, resp *http.Response, err error) {
 // EndClientStatus is EndClient for callers that keep only the status code;
 // status 0 means no answer arrived and err says why.
 func EndClientStatus(span trace.Span, status int, err error) {
+	if !span.IsRecording() {
+		span.End()
+		return
+	}
 	switch {
 	case status > 0:
 		span.SetAttributes(semconv.HTTPResponseStatusCode(status))
