@@ -344,3 +344,60 @@ func TestTracingOffAddsNothing(t *testing.T) {
 		}
 	}
 }
+
+// With a rollout, the span names the tenant by its fingerprint (as the access
+// log does) and the mode with its reason; health checks make no traces.
+func TestTraceCarriesTenantFingerprintNotKey(t *testing.T) {
+	opt, flush := traced(t)
+	rc := rollout.DefaultConfig()
+	rc.FingerprintKey = "fp-key"
+	modes, _, _ := withModes(t, rc, shadowConfig())
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		jsonReply(w, 200, newRunJSON("workflow_run_1", "a.pdf"))
+	}), opt, modes)
+	wantStatus(t, e.legacy("GET", "/workflow_runs/workflow_run_1", ""), 200)
+	wantStatus(t, e.do("GET", "/healthz", "", nil), 200)
+	spans := flush()
+	srv := oneSpan(t, spans, tracepb.Span_SPAN_KIND_SERVER, "GET /workflow_runs/{id}")
+	want := rollout.Fingerprint([]byte("fp-key"), "Bearer sk_test_secret_token_123")
+	if want == "" || srv.Attr("extend_compat.tenant") != want || srv.Attr("extend_compat.mode") != "translated" ||
+		srv.Attr("extend_compat.mode_reason") == "" {
+		t.Fatalf("tenant %q mode %q reason %q, want fingerprint %q", srv.Attr("extend_compat.tenant"),
+			srv.Attr("extend_compat.mode"), srv.Attr("extend_compat.mode_reason"), want)
+	}
+	for _, s := range spans {
+		if strings.Contains(s.String(), "sk_test_secret") || strings.Contains(s.Name, "healthz") || s.Attr("url.path") == "/healthz" {
+			t.Fatalf("span %q carries the API key or traces a health check", s.Name)
+		}
+	}
+}
+
+// A retried read shows one client span per attempt; the retry carries its resend count.
+func TestTraceOfRetriedUpstreamCall(t *testing.T) {
+	opt, flush := traced(t)
+	var mu sync.Mutex
+	calls := 0
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 1 {
+			jsonReply(w, 503, `{"code":"UNAVAILABLE","message":"later","retryable":true}`)
+			return
+		}
+		jsonReply(w, 200, newRunJSON("workflow_run_1", "a.pdf"))
+	}), opt)
+	wantStatus(t, e.legacy("GET", "/workflow_runs/workflow_run_1", ""), 200)
+	gets := byKind(flush(), tracepb.Span_SPAN_KIND_CLIENT, "GET /workflow_runs/{id}")
+	if len(gets) != 2 {
+		t.Fatalf("%d client spans for a retried get, want 2", len(gets))
+	}
+	codes := map[string]string{}
+	for _, g := range gets {
+		codes[g.Attr("http.request.resend_count")] = g.Attr("http.response.status_code")
+	}
+	if codes[""] != "503" || codes["1"] != "200" {
+		t.Fatalf("attempts by resend count: %v, want first 503 and resend 1 with 200", codes)
+	}
+}
