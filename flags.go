@@ -82,7 +82,7 @@ func loadConfig(args []string, getenv func(string) string, stdout io.Writer) (co
 		return cfg, st, fmt.Errorf("config: %w", fileErr)
 	}
 	applyOverrides(fs, values, getenv, &cfg, doc)
-	return cfg, st, config.Explain(st.configPath, doc, fileErr, cfg.Validate())
+	return cfg, st, config.Explain(st.configPath, doc, fileErr, cfg.ValidateEnv(getenv))
 }
 
 // applyOverrides sets what the environment and the flags give over the file;
@@ -123,7 +123,10 @@ func printUsage(fs *flag.FlagSet, w io.Writer) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
-	fmt.Fprintln(w, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n\n"+
+	fmt.Fprintln(w, "\nEnvironment only:\n  EXTEND_COMPAT_FINGERPRINT_KEY\n    \tHMAC key for rollout tenant fingerprints (config: rollout.fingerprintKey)\n"+
+		"  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL,\n"+
+		"  OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, OTEL_SDK_DISABLED\n"+
+		"    \tOpenTelemetry tracing; an endpoint turns it on (config: tracing; they win over it)\n\n"+
 		"SIGHUP or an edit of the config file reloads the rollout and shadow sections; SIGTERM drains and stops.\n"+
 		"Admin listener: /metrics, /healthz, /readyz, /admin/rollout, /admin/shadow (see README).")
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/config"
 	"github.com/extend-compat-proxy/extend-compat-proxy/server"
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 )
 
 func main() {
@@ -63,7 +64,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	defer func() { _ = log.Sync() }()
-	srv, err := server.Open(cfg, log)
+	tp, err := tracing.Setup(ctx, cfg.Tracing, getenv, log)
+	if err != nil {
+		return err
+	}
+	// Runs after Close below, so spans of drained requests are exported too.
+	defer shutdownTracing(tp, cfg.Timeouts.Shutdown.Std(), log)
+	srv, err := server.Open(cfg, log, server.WithTracing(tp))
 	if err != nil {
 		return err
 	}
@@ -91,6 +98,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// shutdownTracing flushes the spans still queued, bounded by the shutdown timeout.
+func shutdownTracing(tp *tracing.Provider, d time.Duration, log *zap.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	if err := tp.Shutdown(ctx); err != nil {
+		log.Warn("tracing: spans lost at shutdown", zap.Error(err))
+	}
 }
 
 // waitForStop blocks until ctx ends, reloading on every SIGHUP.

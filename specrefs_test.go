@@ -24,6 +24,9 @@ var specFiles = map[string]string{
 // citation matches "mapping §3.1.5", "L§4.10", "N§11", "§4.5.2" and the like.
 var citation = regexp.MustCompile(`(?:\b(mapping|surface) |\b([LNS]))?§ ?([0-9]+(?:\.[0-9]+)*)`)
 
+// rfc matches text that ends in an RFC number, whose sections are not ours.
+var rfc = regexp.MustCompile(`RFC ?[0-9]+,? *$`)
+
 // heading matches a Markdown heading that starts with a section number.
 var heading = regexp.MustCompile(`^#+ +(?:Appendix +)?([0-9]+(?:\.[0-9]+)*)\.? `)
 
@@ -53,7 +56,16 @@ func TestSpecCitationsResolve(t *testing.T) {
 			return err
 		}
 		for i, line := range strings.Split(string(b), "\n") {
-			for _, m := range citation.FindAllStringSubmatch(line, -1) {
+			for _, loc := range citation.FindAllStringSubmatchIndex(line, -1) {
+				if rfc.MatchString(line[:loc[0]]) {
+					continue // "RFC 9110 §5.6.2" cites an RFC, not our specs
+				}
+				m := make([]string, 4)
+				for g := range m {
+					if loc[2*g] >= 0 {
+						m[g] = line[loc[2*g]:loc[2*g+1]]
+					}
+				}
 				prefix := m[1] + m[2]
 				file := specFiles[prefix]
 				checked++

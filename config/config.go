@@ -13,6 +13,7 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
@@ -56,6 +57,9 @@ type Config struct {
 	Rollout rollout.Config `yaml:"rollout"`
 	// Shadow bounds and tunes the background comparison (reloadable).
 	Shadow shadow.Config `yaml:"shadow"`
+	// Tracing exports OpenTelemetry traces over OTLP; off unless an endpoint is
+	// configured here or in OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT (restart to change).
+	Tracing tracing.Config `yaml:"tracing"`
 }
 
 // Timeouts are server, upstream and per-request deadlines.
@@ -134,6 +138,7 @@ func Default() Config {
 		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
 		Rollout:   rollout.DefaultConfig(),
 		Shadow:    shadow.DefaultConfig(),
+		Tracing:   tracing.DefaultConfig(),
 	}
 }
 
@@ -171,7 +176,24 @@ func Parse(raw []byte, cfg *Config) error {
 }
 
 // Validate reports every problem at once, one per line.
-func (c Config) Validate() error {
+func (c Config) Validate() error { return report(c.problems()) }
+
+// ValidateEnv is Validate plus the settings the environment completes: the
+// standard OTEL_* variables and the variables tracing.headers name, read
+// through getenv. Start-up and --check-config use it.
+func (c Config) ValidateEnv(getenv func(string) string) error {
+	_, env := tracing.Resolve(c.Tracing, getenv)
+	return report(append(c.problems(), env...))
+}
+
+func report(p []string) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: p}
+}
+
+func (c Config) problems() []string {
 	var p []string
 	add := func(f string, a ...any) { p = append(p, fmt.Sprintf(f, a...)) }
 	checkAddr := func(name, v string, optional bool) {
@@ -244,10 +266,8 @@ func (c Config) Validate() error {
 	}
 	p = append(p, c.Rollout.Validate()...)
 	p = append(p, c.Shadow.Validate()...)
-	if len(p) == 0 {
-		return nil
-	}
-	return &ValidationError{Problems: p}
+	p = append(p, c.Tracing.Validate()...)
+	return p
 }
 
 // ValidationError lists every invalid value, each message starting with its key path.

@@ -135,3 +135,29 @@ func TestEmptyDocumentKeepsDefaults(t *testing.T) {
 		t.Fatal("empty document changed settings")
 	}
 }
+
+// The tracing section is validated with everything else, and the environment
+// check adds the OTEL_* problems to the same list.
+func TestTracingSectionValidatedWithTheRest(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte("fanOutConcurrency: 0\ntracing:\n  endpoint: \"collector:4318\"\n  protocol: thrift\n  sampleRatio: 2\n  headers: {x-key: plain}\n"), &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := cfg.Validate().Error()
+	for _, want := range []string{"fanOutConcurrency", "tracing.endpoint", "tracing.protocol", "tracing.sampleRatio", "tracing.headers.x-key"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%s not named in:\n%s", want, msg)
+		}
+	}
+	cfg = Default()
+	cfg.Tracing.Headers = map[string]string{"x-key": "env:UNSET_KEY"}
+	env := map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_SAMPLER": "bogus"}
+	err = cfg.ValidateEnv(func(k string) string { return env[k] })
+	if err == nil || !strings.Contains(err.Error(), "UNSET_KEY is not set") || !strings.Contains(err.Error(), "OTEL_TRACES_SAMPLER") {
+		t.Fatalf("environment problems not reported: %v", err)
+	}
+	if err := Default().ValidateEnv(func(string) string { return "" }); err != nil {
+		t.Fatalf("defaults with an empty environment: %v", err)
+	}
+}

@@ -214,6 +214,7 @@ func (p *Proxy) compensate(ctx context.Context, h http.Header, ids []string) []s
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opt.CompensationTimeout)
 	defer cancel()
+	cctx, span := p.startRollback(cctx, len(ids))
 	left := make([]bool, len(ids))
 	sem := make(chan struct{}, p.opt.FanOutConcurrency)
 	var wg sync.WaitGroup
@@ -233,6 +234,7 @@ func (p *Proxy) compensate(ctx context.Context, h http.Header, ids []string) []s
 			out = append(out, ids[i])
 		}
 	}
+	endRollback(span, len(out))
 	return out
 }
 

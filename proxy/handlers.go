@@ -54,6 +54,7 @@ func (p *Proxy) noteReport(r *http.Request, rep *translate.Report) {
 	st := stateFrom(r.Context())
 	st.note(rep)
 	p.metrics.countReport(st.route, rep)
+	p.traceReport(r, rep)
 }
 
 // exchangeRoute serves a route with one upstream call: read the body,

@@ -189,6 +189,7 @@ func (p *Proxy) shadowJob(route string, d rollout.Decision, r *http.Request, bod
 		job.Cleanup = func(ctx context.Context, out []byte) { p.cleanupShadowWrite(ctx, header, out) }
 		job.Ignore = separateCreateNoise
 	}
+	p.traceShadow(r, &job)
 	return job
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 	"go.uber.org/zap"
 
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
@@ -71,6 +72,9 @@ type Options struct {
 	// proxy itself, never forwarded: the embedded simulator's /_sim/ control
 	// endpoints. nil hides nothing.
 	HiddenPrefixes []string
+	// Tracing records a server span per client request and a client span per
+	// upstream call, and propagates traceparent; nil means off, at no cost.
+	Tracing *tracing.Provider
 }
 
 // Proxy is an http.Handler serving legacy and new clients.
@@ -99,9 +103,11 @@ func New(opt Options) (*Proxy, error) {
 	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics}
 	p.up = &upstream{base: opt.Upstream, version: opt.UpstreamVersion, client: &http.Client{Transport: opt.Transport},
 		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
-		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}}
+		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}, tr: opt.Tracing}
 	p.passthru = p.newPassthrough()
 	p.legacyProxy = p.newLegacyPassthrough()
+	p.tracePassthrough(p.passthru)
+	p.tracePassthrough(p.legacyProxy)
 	p.router = p.routes()
 	return p, nil
 }

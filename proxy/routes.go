@@ -140,6 +140,7 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		r.Header.Set("X-Request-Id", st.id)
 		w.Header().Set("X-Request-Id", st.id)
 		r = r.WithContext(withState(r.Context(), st))
+		r = p.traceRequest(r, st)
 		st.body = &clientBody{ReadCloser: http.MaxBytesReader(w, r.Body, p.opt.MaxBodyBytes)}
 		r.Body = st.body
 		sw := &statusWriter{ResponseWriter: w}
@@ -151,6 +152,7 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		p.endRequestSpan(r, st, sw.status)
 		p.finish(r, st, sw, time.Since(start))
 	})
 }
@@ -192,6 +194,9 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 	}
 	if st.errMsg != "" {
 		fields = append(fields, zap.String("error", st.errMsg))
+	}
+	if id := p.traceID(r); id != "" {
+		fields = append(fields, zap.String("trace_id", id))
 	}
 	ce.Write(fields...)
 }

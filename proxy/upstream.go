@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 )
 
 // TransportOptions tune the upstream connection pool.
@@ -91,6 +93,8 @@ type call struct {
 	stream      io.Reader
 	contentType string
 	length      int64
+	// attempt counts retries (0 for the first try), for the span's resend count.
+	attempt int
 }
 
 // upstreamErr is a failure to obtain any HTTP answer.
@@ -114,6 +118,7 @@ type upstream struct {
 	workspace string
 	metrics   *Metrics
 	reach     *reachability
+	tr        *tracing.Provider // nil: no client spans
 }
 
 // do performs c with retries where safe. A non-2xx HTTP answer is returned as a
@@ -122,6 +127,7 @@ func (u *upstream) do(ctx context.Context, c call) (*upstreamResponse, error) {
 	st := stateFrom(ctx)
 	for attempt := 0; ; attempt++ {
 		st.addUpstreamCall()
+		c.attempt = attempt
 		resp, err := u.once(ctx, c)
 		last := attempt+1 >= u.retry.MaxAttempts
 		if err != nil {
@@ -167,6 +173,19 @@ func (u *upstream) once(ctx context.Context, c call) (*upstreamResponse, error) 
 		req.ContentLength = c.length
 	}
 	u.setHeaders(req, c)
+	if u.tr == nil {
+		return u.exchange(ctx, req, c, &wrote)
+	}
+	if span := u.traceUpstream(req, c); span != nil {
+		out, err := u.exchange(ctx, req, c, &wrote)
+		endUpstreamSpan(span, out, err)
+		return out, err
+	}
+	return u.exchange(ctx, req, c, &wrote)
+}
+
+// exchange sends req and reads the whole answer within the body limit.
+func (u *upstream) exchange(ctx context.Context, req *http.Request, c call, wrote *atomic.Bool) (*upstreamResponse, error) {
 	start := time.Now()
 	resp, err := u.client.Do(req)
 	if err != nil {

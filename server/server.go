@@ -24,6 +24,7 @@ import (
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
 	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
+	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
@@ -45,8 +46,17 @@ type Server struct {
 	stopProb context.CancelFunc
 }
 
+// Option adjusts Open.
+type Option func(*proxy.Options)
+
+// WithTracing gives the proxy a tracing provider (nil: tracing off). The
+// caller owns it and shuts it down after Close, so the last spans are flushed.
+func WithTracing(tp *tracing.Provider) Option {
+	return func(o *proxy.Options) { o.Tracing = tp }
+}
+
 // Open binds every listener and starts serving.
-func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
+func Open(cfg config.Config, log *zap.Logger, opts ...Option) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, addrs: map[string]string{}}
 	upstream, err := s.upstreamURL()
 	if err != nil {
@@ -66,6 +76,9 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 	if s.Sim != nil {
 		// The simulator's request log and controls stay on its own address.
 		opt.HiddenPrefixes = []string{"/_sim/"}
+	}
+	for _, o := range opts {
+		o(&opt)
 	}
 	if cfg.LegacyUpstream != "" {
 		opt.LegacyUpstream, _ = url.Parse(cfg.LegacyUpstream)
