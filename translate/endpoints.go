@@ -19,15 +19,15 @@ const (
 // workflow-run family (mapping §2), one request and one response transform
 // per route.
 var legacyEndpoints = withSurface(map[string]Endpoint{
-	RouteCreate: {Request: createRequest, Response: createResponse,
+	RouteCreate: {Class: "c", Request: createRequest, Response: createResponse,
 		Method: "POST", Path: "/workflow_runs", Serve: ServeFanOut},
-	RouteList:   {Request: listRequest, Response: listResponse, Method: "GET", Path: "/workflow_runs"},
-	RouteGet:    {Response: runResponseT, Method: "GET", Path: "/workflow_runs/{id}"},
-	RouteUpdate: {Request: updateRequest, Response: runResponseT, Method: "POST", Path: "/workflow_runs/{id}"},
-	RouteDelete: {Response: deleteResponseT, Method: "DELETE", Path: "/workflow_runs/{id}"},
-	RouteCancel: {Response: runResponseT, Method: "POST", Path: "/workflow_runs/{id}/cancel"},
-	RouteBatch:  {Request: batchRequest, Response: batchResponseT, Method: "POST", Path: "/workflow_runs/batch"},
-	RouteCorrectOutputs: {Request: correctOutputsRequest, Serve: ServeRemoved,
+	RouteList:   {Class: "c", Request: listRequest, Response: listResponse, Method: "GET", Path: "/workflow_runs"},
+	RouteGet:    {Class: "c", Response: runResponseT, Method: "GET", Path: "/workflow_runs/{id}"},
+	RouteUpdate: {Class: "c", Request: updateRequest, Response: runResponseT, Method: "POST", Path: "/workflow_runs/{id}"},
+	RouteDelete: {Class: "b", Response: deleteResponseT, Method: "DELETE", Path: "/workflow_runs/{id}"},
+	RouteCancel: {Class: "c", Response: runResponseT, Method: "POST", Path: "/workflow_runs/{id}/cancel"},
+	RouteBatch:  {Class: "b", Request: batchRequest, Response: batchResponseT, Method: "POST", Path: "/workflow_runs/batch"},
+	RouteCorrectOutputs: {Class: "d", Request: correctOutputsRequest, Serve: ServeRemoved,
 		Method: "POST", Path: "/workflow_runs/{id}/outputs/{outputId}"},
 })
 

@@ -74,6 +74,9 @@ type Endpoint struct {
 	// UpstreamMethod and UpstreamPath are the call in the To version, with
 	// the same {variables}; empty means the same as Method and Path.
 	UpstreamMethod, UpstreamPath string
+	// Class is the surface spec's class (S§10): a forwarded, b same path
+	// translated, c moved or reshaped, d removed.
+	Class string
 	// Serve names how the proxy serves the route: "" is one upstream call
 	// (the common case); ServeFanOut, ServeRemoved, ServeStream and ServePoll are the others.
 	Serve string

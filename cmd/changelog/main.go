@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
@@ -22,6 +23,7 @@ const (
 // change, with the routes it touches and the fields it makes lossy.
 func Table() string {
 	var b strings.Builder
+	b.WriteString(Methods())
 	for _, s := range translate.Default.Steps() {
 		fmt.Fprintf(&b, "\n**%s → %s** (%d changes)\n\n", s.From, s.To, len(s.Changes))
 		b.WriteString("| Change | What a client of " + s.From + " sees | Tag | Routes | Lossy fields |\n|---|---|---|---|---|\n")
@@ -29,6 +31,37 @@ func Table() string {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.Name, escape(c.Description), c.Tag,
 				strings.Join(c.Routes, ", "), codeList(c.Lossy))
 		}
+	}
+	return b.String()
+}
+
+// Methods renders the methods of the oldest version's clients: each route,
+// the call it becomes, its class, and the lossy fields of its answer.
+func Methods() string {
+	var b strings.Builder
+	reg := translate.Default
+	path, err := reg.Path(reg.Versions()[0], reg.Latest())
+	if err != nil {
+		return ""
+	}
+	fmt.Fprintf(&b, "\n**Methods of %s clients** (%d; class: a forwarded, b translated on the same path, c moved or reshaped, d removed)\n\n",
+		path.Client(), len(path.Routes()))
+	b.WriteString("| Method | " + path.Client() + " call | " + reg.Latest() + " call | Class | Lossy fields of the answer |\n|---|---|---|---|---|\n")
+	routes := path.Routes()
+	sort.SliceStable(routes, func(i, j int) bool {
+		if routes[i].Path != routes[j].Path {
+			return routes[i].Path < routes[j].Path
+		}
+		return routes[i].Method < routes[j].Method
+	})
+	for _, rt := range routes {
+		_, method, upstream, _ := path.Endpoint(rt.Name)
+		call := "`" + method + " " + upstream + "`"
+		if rt.Class == "d" {
+			call = "none (410 Gone)"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s %s` | %s | %s | %s |\n", rt.Name, rt.Method, rt.Path, call, rt.Class,
+			codeList(path.LossyPaths(rt.Name)))
 	}
 	return b.String()
 }
