@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 )
 
 // seen records what a fake upstream received.
@@ -215,5 +217,31 @@ func TestSurfaceUpstreamErrorsKeepLegacyShape(t *testing.T) {
 	wantStatus(t, res, 429)
 	if res.get("error").String() != "slow down on /files/file_9 (requestId r1)" || res.header.Get("Retry-After") != "3" {
 		t.Errorf("got %s %v", res.body, res.header)
+	}
+}
+
+// A shadowed file read compares the legacy answer with the translated one:
+// the translation of a faithful 2026-02-09 answer matches, outside the
+// documented lossy paths (presignedUrl, contents.markdown, usage).
+func TestShadowedFileReadMatches(t *testing.T) {
+	up := upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Extend-Api-Version") == "2025-04-21" {
+			jsonReply(w, 200, `{"success":true,"file":{"object":"file","id":"file_1","name":"a.pdf","type":"PDF",`+
+				`"presignedUrl":"https://old/x","contents":{"markdown":"# A"},"metadata":{"pageCount":1},"createdAt":"c","updatedAt":"u","usage":{"credits":1}}}`)
+			return
+		}
+		jsonReply(w, 200, `{"object":"file","id":"file_1","name":"a.pdf","type":"PDF","presignedUrl":null,"parentFileId":null,`+
+			`"contents":{"sections":[{"startPageNumber":1,"endPageNumber":1,"markdown":"# A"}]},"metadata":{"pageCount":1},"createdAt":"c","updatedAt":"u"}`)
+	})
+	rc := rollout.DefaultConfig()
+	rc.DefaultMode = rollout.Shadow
+	opt, _, sh := withModes(t, rc, shadowConfig())
+	e := newEnv(t, up, opt)
+	for i := 0; i < 3; i++ {
+		wantStatus(t, e.legacy("GET", "/files/file_1", ""), 200)
+	}
+	rr := routeReport(drain(t, sh), "file.get")
+	if rr.Totals["match"] != 3 || rr.Totals["mismatch"] != 0 {
+		t.Fatalf("file.get shadow: %v, top paths %v (%s)", rr.Totals, rr.TopPaths, rr.LastError)
 	}
 }

@@ -3,13 +3,26 @@ package shadow
 import (
 	"sync"
 	"time"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
 )
 
 // writeRoutes are the routes whose shadow creates or changes upstream state.
 var writeRoutes = map[string]bool{"create": true, "update": true, "delete": true, "cancel": true, "batch": true}
 
-// readRoutes are the routes shadowed when Config.Reads is on.
-var readRoutes = map[string]bool{"get": true, "list": true}
+// readRoutes are the routes shadowed when Config.Reads is on: every GET of
+// the version registry (workflow runs, files, parse runs, processors,
+// evaluation sets). Writes beyond workflow runs are never shadowed: their
+// shadow copies would need a cleanup of their own.
+var readRoutes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, rt := range translate.DefaultRoutes() {
+		if rt.Method == "GET" {
+			m[rt.Name] = true
+		}
+	}
+	return m
+}()
 
 // writeBudget samples shadow writes and caps them per clock minute.
 type writeBudget struct {

@@ -385,6 +385,12 @@ func (p Path) LossyPaths(route string) []string {
 	return out
 }
 
+// DefaultRoutes lists the routes legacy clients reach through the default registry.
+func DefaultRoutes() []Route {
+	p, _ := Default.Path(LegacyVersion, NewVersion)
+	return p.Routes()
+}
+
 // LossyPaths returns the default path's lossy paths for a legacy route.
 func LossyPaths(route string) []string {
 	p, _ := Default.Path(LegacyVersion, NewVersion)
