@@ -57,6 +57,15 @@ type Config struct {
 	Rollout rollout.Config `yaml:"rollout"`
 	// Shadow bounds and tunes the background comparison (reloadable).
 	Shadow shadow.Config `yaml:"shadow"`
+	// Admin holds extra surfaces of the admin listener.
+	Admin Admin `yaml:"admin"`
+}
+
+// Admin holds extra surfaces of the admin listener; each is off by default.
+type Admin struct {
+	// Pprof serves Go's profiler at /debug/pprof/ on the admin listener only
+	// (never the client listener). Default false; needs adminListen; restart to change.
+	Pprof bool `yaml:"pprof"`
 }
 
 // Timeouts are server, upstream and per-request deadlines.
@@ -171,6 +180,9 @@ func (c Config) Validate() error {
 	}
 	checkAddr("listen", c.Listen, false)
 	checkAddr("adminListen", c.AdminListen, true)
+	if c.Admin.Pprof && c.AdminListen == "" {
+		add("admin.pprof: needs adminListen (pprof is never served on the client listener)")
+	}
 	if c.Upstream == "sim" {
 		checkAddr("simListen", c.SimListen, false)
 	} else if u, err := url.Parse(c.Upstream); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
