@@ -81,10 +81,12 @@ func (p *Proxy) list(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	rep := &translate.Report{}
 	defer p.noteReport(r, rep)
-	body, err := p.send(ctx, r, call{op: routeList, method: http.MethodGet, path: "/workflow_runs",
+	raw, err := p.send(ctx, r, call{op: routeList, method: http.MethodGet, path: "/workflow_runs",
 		query: translate.ListQuery(r.URL.Query()), idempotent: true})
+	var body []byte
 	if err == nil {
-		body, err = translate.ListResponse(body, p.opt.Translate, rep)
+		body, err = translate.ListResponse(raw, p.opt.Translate, rep)
+		recycleBody(raw)
 	}
 	p.reply(w, r, body, err)
 }
@@ -125,11 +127,13 @@ func (p *Proxy) runCall(w http.ResponseWriter, r *http.Request, c call, suffix s
 	c.path = runPath(id, suffix)
 	rep := &translate.Report{}
 	defer p.noteReport(r, rep)
-	body, err := p.send(ctx, r, c)
+	raw, err := p.send(ctx, r, c)
+	var body []byte
 	if err == nil {
 		rc := p.runContext(rep)
 		rc.Name = name
-		body, err = translate.RunResponse(body, rc, p.opt.Translate)
+		body, err = translate.RunResponse(raw, rc, p.opt.Translate)
+		recycleBody(raw)
 	}
 	p.reply(w, r, body, err)
 }

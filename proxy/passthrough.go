@@ -27,7 +27,8 @@ func (p *Proxy) newPassthrough() *httputil.ReverseProxy {
 				pr.Out.Header.Set("X-Extend-Workspace-Id", p.opt.WorkspaceID)
 			}
 		},
-		Transport: p.opt.Transport,
+		Transport:  p.opt.Transport,
+		BufferPool: p.buffers,
 		ModifyResponse: func(resp *http.Response) error {
 			p.up.reach.mark(p.opt.Now())
 			return nil

@@ -72,6 +72,8 @@ type Proxy struct {
 	translateOnly *mux.Router
 	up            *upstream
 	draining      atomic.Bool
+	// buffers lends copy buffers to both passthrough reverse proxies.
+	buffers *bufferPool
 }
 
 // New builds a Proxy from opt.
@@ -80,7 +82,7 @@ func New(opt Options) (*Proxy, error) {
 		return nil, errors.New("proxy: Options.Upstream must be an absolute URL")
 	}
 	opt = withDefaults(opt)
-	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics}
+	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics, buffers: newBufferPool()}
 	p.up = &upstream{base: opt.Upstream, client: &http.Client{Transport: opt.Transport},
 		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
 		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}}
