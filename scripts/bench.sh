@@ -53,6 +53,7 @@ printf 'rollout:\n  killSwitch: true\n' >"$tmp/passthrough.yaml"
 "$tmp/benchupstream" -listen "127.0.0.1:$UP" -dir "$tmp/bodies" & pids+=($!)
 "$tmp/benchpass" -listen "127.0.0.1:$BARE" -upstream "http://127.0.0.1:$UP" & pids+=($!)
 "$tmp/proxy" --listen "127.0.0.1:$TR" --admin-listen "" --upstream "http://127.0.0.1:$UP" >/dev/null 2>&1 & pids+=($!)
+tr_pid=$!
 "$tmp/proxy" --listen "127.0.0.1:$PT" --admin-listen "" --upstream "http://127.0.0.1:$UP" \
   --config "$tmp/passthrough.yaml" >/dev/null 2>&1 & pids+=($!)
 
@@ -68,17 +69,22 @@ done
 curl -fs "${hdr[@]}" "http://127.0.0.1:$TR/workflow_runs/run_20kb" | grep -q '"workflowRun"' ||
   { echo "bench.sh: the translate target does not translate" >&2; exit 1; }
 
-# wrk_once URL → "<requests/s> <p99 in ms>"
+# wrk_once URL → "<requests/s> <p99 in ms> <requests>"
 wrk_once() {
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${hdr[@]}" "$1" | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
+    / requests in / { n = $1 }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx/ { bad = $NF }
-    END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%s %s\n", rps, p99 }'
+    END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%s %s %s\n", rps, p99, n }'
 }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# rss PID → resident set size in MB
+rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+served=0 rss_first=""
 
 targets=(direct bare translate passthrough)
 declare -A port=([direct]=$UP [bare]=$BARE [translate]=$TR [passthrough]=$PT)
@@ -87,7 +93,11 @@ echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds, targets interleaved w
 for body in run_20kb run_217kb; do
   for r in $(seq "$ROUNDS"); do
     for t in "${targets[@]}"; do
-      read -r rps p99 < <(wrk_once "http://127.0.0.1:${port[$t]}/workflow_runs/$body")
+      read -r rps p99 n < <(wrk_once "http://127.0.0.1:${port[$t]}/workflow_runs/$body")
+      if [ "$t" = translate ]; then
+        served=$((served + n))
+        [ -n "$rss_first" ] || rss_first=$(rss "$tr_pid")
+      fi
       echo "$rps" >>"$tmp/$body.$t.rps"
       echo "$p99" >>"$tmp/$body.$t.p99"
       printf '  %-9s round %d %-11s %10.0f req/s  p99 %8.2f ms\n' "$body" "$r" "$t" "$rps" "$p99"
@@ -109,4 +119,5 @@ for body in run_20kb run_217kb; do
       printf "| %s | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f vs %.1f | %.2f |\n", b, d, ba, tr, pt, tr / ba, pt / ba, ptr, pba, ptr / pba }'
 done
 echo
+echo "translate proxy RSS: ${rss_first} MB after its first round, $(rss "$tr_pid") MB after $served translated requests"
 echo "goals (issue 11): translate/bare >= 0.6 (20 KB) and >= 0.5 (217 KB); p99 ratio <= 2; passthrough/bare >= 0.9"

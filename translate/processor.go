@@ -178,7 +178,9 @@ func (st *state) appendProcessorRun(b []byte, s *stepRun, run gjson.Result, kind
 	}
 	w.reqStr("status", f[pStatus])
 	w.key("output")
+	outStart := len(w.b)
 	w.b = st.appendOutput(w.b, f[pOutput], pk.legacyType, fieldsCfg)
+	outEnd := len(w.b)
 	w.optStr("failureReason", f[pFailureReason])
 	w.optStr("failureMessage", f[pFailureMessage])
 	w.optObj("metadata", f[pMetadata])
@@ -195,7 +197,13 @@ func (st *state) appendProcessorRun(b []byte, s *stepRun, run gjson.Result, kind
 	}
 	if !absent(initial) {
 		w.key("initialOutput")
-		w.b = st.appendOutput(w.b, initial, pk.legacyType, fieldsCfg)
+		if initial.Index == f[pOutput].Index || initial.Raw == f[pOutput].Raw {
+			// The same value (or equal bytes, typical of unreviewed runs): the
+			// conversion is pure, so its legacy form is the one written above.
+			w.b = append(w.b, w.b[outStart:outEnd]...)
+		} else {
+			w.b = st.appendOutput(w.b, initial, pk.legacyType, fieldsCfg)
+		}
 	}
 	if ro := f[pReviewedOutput]; !absent(ro) {
 		w.key("reviewedOutput")
