@@ -217,15 +217,18 @@ func (d *doc) pick(r gjson.Result, keys []string, out []gjson.Result) {
 	for i := range out {
 		out[i] = gjson.Result{}
 	}
+	found := 0
 	d.each(r, func(name string, v gjson.Result) bool {
 		for i, key := range keys {
 			if key == name {
 				if !out[i].Exists() {
 					out[i] = v
+					found++
 				}
 				break
 			}
 		}
-		return true
+		// Later duplicates would be ignored anyway: stop once every key is found.
+		return found < len(keys)
 	})
 }

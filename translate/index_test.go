@@ -100,3 +100,15 @@ func readFileT(t *testing.T, name string) []byte {
 	must(t, err)
 	return b
 }
+
+// TestStringScanEveryOffset puts each kind of byte a string scan must notice
+// (or must not) at every offset of the eight-byte words the scan reads at once.
+func TestStringScanEveryOffset(t *testing.T) {
+	for pos := range 20 {
+		for _, mid := range []string{`"`, `\n`, `\u00e9`, `\"`, `\\`, "\x01", "\x1f", " ", "\x7f", "\x80", "\xff", `\x`, "!", "#", "]", "\\"} {
+			pad := bytes.Repeat([]byte("a"), pos)
+			in := append(append(append([]byte(`{"k":"`), pad...), mid...), `bbbbbbbbbbb","z":1}`...)
+			checkDoc(t, in)
+		}
+	}
+}

@@ -135,6 +135,10 @@ func scanKey(s string, i int) (int, bool) {
 // scanString validates a string body starting after its opening quote.
 func scanString(s string, i int) (int, bool) {
 	for ; i < len(s); i++ {
+		i = skipPlain8(s, i)
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if !strSpecial[c] {
 			continue
@@ -164,6 +168,24 @@ func scanString(s string, i int) (int, bool) {
 		}
 	}
 	return i, false
+}
+
+// skipPlain8 skips eight bytes at a time while none of them is a quote, a
+// backslash or a control character (SWAR: the bit tricks below test all
+// eight bytes of a word at once and are exact about whether one matches).
+func skipPlain8(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(s) {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := v ^ (ones * '"')
+		bs := v ^ (ones * '\\')
+		if ((q-ones)&^q|(bs-ones)&^bs|(v-ones*' ')&^v)&highs != 0 {
+			return i
+		}
+		i += 8
+	}
+	return i
 }
 
 // strSpecial marks the bytes a string scan must stop at: the quote, the
