@@ -6,50 +6,80 @@ import "github.com/tidwall/gjson"
 // the legacy ProcessorRunConfig tagged with type (mapping §4.5.5). Keys are
 // written in the order of the legacy types (L§4.10).
 func (d *doc) appendConfig(b []byte, cfg gjson.Result, legacyType string) []byte {
+	var c [cfgKeyCount]gjson.Result
+	d.pick(cfg, configKeys, c[:])
 	w := openObj(b)
 	w.str("type", legacyType)
 	switch legacyType {
 	case "CLASSIFY":
-		w.optEnum("baseProcessor", d.get(cfg, "baseProcessor"), "classification_performance", "classification_light")
-		w.optStr("baseVersion", d.get(cfg, "baseVersion"))
+		w.optEnum("baseProcessor", c[cfgBase], "classification_performance", "classification_light")
+		w.optStr("baseVersion", c[cfgVersion])
 		w.key("classifications")
-		w.b = d.appendClassifications(w.b, d.get(cfg, "classifications"))
-		w.optStr("classificationRules", d.get(cfg, "classificationRules"))
-		if ao := d.get(cfg, "advancedOptions"); ao.IsObject() {
+		w.b = d.appendClassifications(w.b, c[cfgClassifications])
+		w.optStr("classificationRules", c[cfgClassificationRules])
+		if ao := c[cfgAdvanced]; ao.IsObject() {
+			var a [3]gjson.Result
+			d.pick(ao, classifyAdvancedKeys, a[:])
 			w.key("advancedOptions")
 			aw := openObj(w.b)
-			aw.optEnum("context", d.get(ao, "context"), "default", "max")
-			aw.optBool("advancedMultimodalEnabled", d.get(ao, "advancedMultimodalEnabled"))
-			aw.optArr("pageRanges", d.get(ao, "pageRanges"))
+			aw.optEnum("context", a[0], "default", "max")
+			aw.optBool("advancedMultimodalEnabled", a[1])
+			aw.optArr("pageRanges", a[2])
 			w.b = aw.close()
 		}
 	case "SPLITTER":
-		w.optEnum("baseProcessor", d.get(cfg, "baseProcessor"), "splitting_performance", "splitting_light")
-		w.optStr("baseVersion", d.get(cfg, "baseVersion"))
+		w.optEnum("baseProcessor", c[cfgBase], "splitting_performance", "splitting_light")
+		w.optStr("baseVersion", c[cfgVersion])
 		w.key("splitClassifications")
-		w.b = d.appendClassifications(w.b, d.get(cfg, "splitClassifications"))
-		w.optStr("splitRules", d.get(cfg, "splitRules"))
-		if ao := d.get(cfg, "advancedOptions"); ao.IsObject() {
+		w.b = d.appendClassifications(w.b, c[cfgSplitClassifications])
+		w.optStr("splitRules", c[cfgSplitRules])
+		if ao := c[cfgAdvanced]; ao.IsObject() {
 			w.key("advancedOptions")
 			w.b = d.appendSplitAdvanced(w.b, ao)
 		}
 	default:
-		w.optEnum("baseProcessor", d.get(cfg, "baseProcessor"), "extraction_performance", "extraction_light")
-		w.optStr("baseVersion", d.get(cfg, "baseVersion"))
-		w.optStr("extractionRules", d.get(cfg, "extractionRules"))
-		w.optObj("schema", d.get(cfg, "schema"))
-		w.optArr("fields", d.get(cfg, "fields"))
-		if ao := d.get(cfg, "advancedOptions"); ao.IsObject() {
+		w.optEnum("baseProcessor", c[cfgBase], "extraction_performance", "extraction_light")
+		w.optStr("baseVersion", c[cfgVersion])
+		w.optStr("extractionRules", c[cfgExtractionRules])
+		w.optObj("schema", c[cfgSchema])
+		w.optArr("fields", c[cfgFields])
+		if ao := c[cfgAdvanced]; ao.IsObject() {
 			w.key("advancedOptions")
 			w.b = d.appendExtractAdvanced(w.b, ao)
 		}
 	}
-	if pc := d.get(cfg, "parseConfig"); pc.IsObject() {
+	if pc := c[cfgParse]; pc.IsObject() {
 		w.key("parser")
 		w.b = d.appendParser(w.b, pc)
 	}
 	return w.close()
 }
+
+// Indexes into configKeys: the members of the three config types, read in one pass.
+const (
+	cfgBase = iota
+	cfgVersion
+	cfgClassifications
+	cfgClassificationRules
+	cfgSplitClassifications
+	cfgSplitRules
+	cfgExtractionRules
+	cfgSchema
+	cfgFields
+	cfgAdvanced
+	cfgParse
+	cfgKeyCount
+)
+
+var (
+	configKeys = []string{"baseProcessor", "baseVersion", "classifications", "classificationRules",
+		"splitClassifications", "splitRules", "extractionRules", "schema", "fields", "advancedOptions", "parseConfig"}
+	classifyAdvancedKeys = []string{"context", "advancedMultimodalEnabled", "pageRanges"}
+	classificationKeys   = []string{"id", "type", "description"}
+	extractAdvancedKeys  = []string{"modelReasoningInsightsEnabled", "advancedMultimodalEnabled", "citationsEnabled",
+		"arrayCitationStrategy", "arrayStrategy", "chunkingOptions", "excelSheetRanges", "excelSheetSelectionStrategy",
+		"pageRanges"}
+)
 
 // appendClassifications projects {id, type, description}; identifierKey is dropped.
 func (d *doc) appendClassifications(b []byte, arr gjson.Result) []byte {
@@ -57,10 +87,12 @@ func (d *doc) appendClassifications(b []byte, arr gjson.Result) []byte {
 		if !c.IsObject() {
 			return b, false
 		}
+		var f [3]gjson.Result
+		d.pick(c, classificationKeys, f[:])
 		w := openObj(b)
-		w.reqStr("id", d.get(c, "id"))
-		w.reqStr("type", d.get(c, "type"))
-		w.reqStr("description", d.get(c, "description"))
+		w.reqStr("id", f[0])
+		w.reqStr("type", f[1])
+		w.reqStr("description", f[2])
 		return w.close(), true
 	})
 }
@@ -85,15 +117,17 @@ func (d *doc) appendSplitAdvanced(b []byte, ao gjson.Result) []byte {
 // reviewAgent and currentDateEnabled are new and dropped, and enum values
 // legacy does not know drop their (optional) key.
 func (d *doc) appendExtractAdvanced(b []byte, ao gjson.Result) []byte {
+	var f [9]gjson.Result
+	d.pick(ao, extractAdvancedKeys, f[:])
 	w := openObj(b)
-	w.optBool("modelReasoningInsightsEnabled", d.get(ao, "modelReasoningInsightsEnabled"))
-	w.optBool("advancedMultimodalEnabled", d.get(ao, "advancedMultimodalEnabled"))
-	w.optBool("citationsEnabled", d.get(ao, "citationsEnabled"))
-	w.optEnum("arrayCitationStrategy", d.get(ao, "arrayCitationStrategy"), "item", "property")
-	if as := d.get(ao, "arrayStrategy"); d.get(as, "type").Str == "large_array_heuristics" {
+	w.optBool("modelReasoningInsightsEnabled", f[0])
+	w.optBool("advancedMultimodalEnabled", f[1])
+	w.optBool("citationsEnabled", f[2])
+	w.optEnum("arrayCitationStrategy", f[3], "item", "property")
+	if as := f[4]; d.get(as, "type").Str == "large_array_heuristics" {
 		w.raw("arrayStrategy", `{"type":"large_array_heuristics"}`)
 	}
-	if co := d.get(ao, "chunkingOptions"); co.IsObject() {
+	if co := f[5]; co.IsObject() {
 		w.key("chunkingOptions")
 		cw := openObj(w.b)
 		cw.optEnum("chunkingStrategy", d.get(co, "chunkingStrategy"), "standard", "semantic")
@@ -103,10 +137,9 @@ func (d *doc) appendExtractAdvanced(b []byte, ao gjson.Result) []byte {
 		cw.optStr("customSemanticChunkingRules", d.get(co, "customSemanticChunkingRules"))
 		w.b = cw.close()
 	}
-	w.optArr("excelSheetRanges", d.get(ao, "excelSheetRanges"))
-	w.optEnum("excelSheetSelectionStrategy", d.get(ao, "excelSheetSelectionStrategy"),
-		"intelligent", "all", "first", "last")
-	w.optArr("pageRanges", d.get(ao, "pageRanges"))
+	w.optArr("excelSheetRanges", f[6])
+	w.optEnum("excelSheetSelectionStrategy", f[7], "intelligent", "all", "first", "last")
+	w.optArr("pageRanges", f[8])
 	return w.close()
 }
 

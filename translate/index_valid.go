@@ -136,13 +136,13 @@ func scanKey(s string, i int) (int, bool) {
 func scanString(s string, i int) (int, bool) {
 	for ; i < len(s); i++ {
 		i = skipPlain8(s, i)
+		for i < len(s) && !strSpecial[s[i]] {
+			i++
+		}
 		if i >= len(s) {
 			break
 		}
 		c := s[i]
-		if !strSpecial[c] {
-			continue
-		}
 		switch {
 		case c == '"':
 			return i + 1, true
