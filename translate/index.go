@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"strings"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -107,9 +106,14 @@ func isNumberByte(c byte) bool {
 // readString returns the raw string starting at the quote at i and its
 // value; only a string with escapes costs an allocation.
 func readString(s string, i int) (raw, str string) {
-	// Fast path: no backslash before the next quote (IndexByte is vectorised).
-	if q := strings.IndexByte(s[i+1:], '"'); q >= 0 && strings.IndexByte(s[i+1:i+1+q], '\\') < 0 {
-		raw = s[i : i+q+2]
+	// Fast path: no backslash before the closing quote. Most strings are
+	// short, so a word-at-a-time scan beats a call to IndexByte.
+	j := skipPlain8(s, i+1)
+	for j < len(s) && s[j] != '"' && s[j] != '\\' {
+		j++
+	}
+	if j < len(s) && s[j] == '"' {
+		raw = s[i : j+1]
 		return raw, raw[1 : len(raw)-1]
 	}
 	esc := false
