@@ -21,6 +21,9 @@ type doc struct {
 	ends  []int32 // ends[i]: offset just past the bracket closing opens[i]
 	stack []int32 // scratch for indexing: indexes into opens of the open containers
 	hint  int     // where end looks first
+	// closer is, while indexing, the bracket that closes the innermost open
+	// container ('}' or ']'), 0 at the top level.
+	closer byte
 }
 
 // docPool keeps index slices between calls, so a translation allocates
@@ -35,7 +38,7 @@ const maxPooledContainers = 1 << 16
 func parseDoc(src []byte) (*doc, gjson.Result, bool) {
 	d := docPool.Get().(*doc)
 	d.src = bytesString(src)
-	d.opens, d.ends, d.stack, d.hint = d.opens[:0], d.ends[:0], d.stack[:0], 0
+	d.opens, d.ends, d.stack, d.hint, d.closer = d.opens[:0], d.ends[:0], d.stack[:0], 0, 0
 	start, ok := d.index()
 	if !ok {
 		d.free()
@@ -108,11 +111,7 @@ func isNumberByte(c byte) bool {
 func readString(s string, i int) (raw, str string) {
 	// Fast path: no backslash before the closing quote. Most strings are
 	// short, so a word-at-a-time scan beats a call to IndexByte.
-	j := skipPlain8(s, i+1)
-	for j < len(s) && s[j] != '"' && s[j] != '\\' {
-		j++
-	}
-	if j < len(s) && s[j] == '"' {
+	if j := nextSpecial(s, i+1); j < len(s) && s[j] == '"' {
 		raw = s[i : j+1]
 		return raw, raw[1 : len(raw)-1]
 	}
@@ -135,7 +134,7 @@ func readString(s string, i int) (raw, str string) {
 
 // skipSpace returns the first offset at or after i that is not JSON space.
 func skipSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 		i++
 	}
 	return i

@@ -1,6 +1,9 @@
 package translate
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // bytesString views b as a string without copying; the translators never
 // modify their input, and no Result outlives the call that parsed it.
@@ -37,11 +40,12 @@ func (d *doc) scan(i int) (int, bool) {
 			d.stack = append(d.stack, int32(len(d.opens)))
 			d.opens = append(d.opens, int32(i))
 			d.ends = append(d.ends, 0)
+			d.closer = c + 2 // '{'+2 == '}', '['+2 == ']'
 			i = skipSpace(s, i+1)
 			if i >= len(s) {
 				return i, false
 			}
-			if s[i] == c+2 { // '{'+2 == '}', '['+2 == ']'
+			if s[i] == c+2 {
 				i = d.closeTop(i)
 				break
 			}
@@ -92,14 +96,13 @@ func (d *doc) afterValue(i int) (int, bool) {
 		if i >= len(s) {
 			return i, false
 		}
-		open := s[d.opens[d.stack[len(d.stack)-1]]]
 		switch s[i] {
 		case ',':
-			if open == '{' {
+			if d.closer == '}' {
 				return scanKey(s, skipSpace(s, i+1))
 			}
 			return i + 1, true
-		case open + 2:
+		case d.closer:
 			i = d.closeTop(i)
 		default:
 			return i, false
@@ -113,6 +116,10 @@ func (d *doc) closeTop(i int) int {
 	top := d.stack[len(d.stack)-1]
 	d.stack = d.stack[:len(d.stack)-1]
 	d.ends[top] = int32(i + 1)
+	d.closer = 0
+	if n := len(d.stack); n > 0 {
+		d.closer = d.src[d.opens[d.stack[n-1]]] + 2
+	}
 	return i + 1
 }
 
@@ -125,6 +132,9 @@ func scanKey(s string, i int) (int, bool) {
 	if !ok {
 		return i, false
 	}
+	if i < len(s) && s[i] == ':' { // compact JSON: no space to skip
+		return i + 1, true
+	}
 	i = skipSpace(s, i)
 	if i >= len(s) || s[i] != ':' {
 		return i, false
@@ -134,21 +144,15 @@ func scanKey(s string, i int) (int, bool) {
 
 // scanString validates a string body starting after its opening quote.
 func scanString(s string, i int) (int, bool) {
-	for ; i < len(s); i++ {
-		i = skipPlain8(s, i)
-		for i < len(s) && !strSpecial[s[i]] {
-			i++
-		}
+	for {
+		i = nextSpecial(s, i)
 		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		switch {
-		case c == '"':
-			return i + 1, true
-		case c < ' ':
 			return i, false
-		case c == '\\':
+		}
+		switch s[i] {
+		case '"':
+			return i + 1, true
+		case '\\':
 			i++
 			if i >= len(s) {
 				return i, false
@@ -165,25 +169,32 @@ func scanString(s string, i int) (int, bool) {
 			default:
 				return i, false
 			}
+			i++
+		default: // a control character
+			return i, false
 		}
 	}
-	return i, false
 }
 
-// skipPlain8 skips eight bytes at a time while none of them is a quote, a
-// backslash or a control character (SWAR: the bit tricks below test all
-// eight bytes of a word at once and are exact about whether one matches).
-func skipPlain8(s string, i int) int {
+// nextSpecial returns the offset of the first quote, backslash or control
+// character at or after i, or len(s). It tests eight bytes at a time (SWAR):
+// each bit trick below flags the bytes of a word that match, exactly for the
+// lowest one (a borrow can only wrongly flag bytes above a true match), so
+// the lowest flag is the answer.
+func nextSpecial(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i+8 <= len(s) {
 		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		q := v ^ (ones * '"')
 		bs := v ^ (ones * '\\')
-		if ((q-ones)&^q|(bs-ones)&^bs|(v-ones*' ')&^v)&highs != 0 {
-			return i
+		if m := ((q-ones)&^q | (bs-ones)&^bs | (v-ones*' ')&^v) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
+	}
+	for i < len(s) && !strSpecial[s[i]] {
+		i++
 	}
 	return i
 }
