@@ -2,8 +2,10 @@ package translate
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -109,6 +111,30 @@ func TestStringScanEveryOffset(t *testing.T) {
 			pad := bytes.Repeat([]byte("a"), pos)
 			in := append(append(append([]byte(`{"k":"`), pad...), mid...), `bbbbbbbbbbb","z":1}`...)
 			checkDoc(t, in)
+		}
+	}
+}
+
+// TestAppendStringEveryOffset: the word-at-a-time shortcut of appendString
+// gives what encoding/json gives (HTML escaping aside) for every kind of byte
+// at every offset, and invalid UTF-8 becomes U+FFFD.
+func TestAppendStringEveryOffset(t *testing.T) {
+	for pos := range 20 {
+		for _, mid := range []string{"", "\"", "\\", "\x00", "\x1f", "\n", " ", "~", "\x7f", "é", "\u2028", "\xff", "/"} {
+			s := strings.Repeat("a", pos) + mid + "bcdefghij"
+			got := appendString(nil, s)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			must(t, enc.Encode(strings.ToValidUTF8(s, "\ufffd")))
+			want := strings.TrimSuffix(buf.String(), "\n")
+			// encoding/json escapes U+2028 and U+2029; both forms are the same JSON string.
+			var g, w string
+			must(t, json.Unmarshal(got, &g))
+			must(t, json.Unmarshal([]byte(want), &w))
+			if g != w || !json.Valid(got) {
+				t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+			}
 		}
 	}
 }
