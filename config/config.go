@@ -60,6 +60,15 @@ type Config struct {
 	// Tracing exports OpenTelemetry traces over OTLP; off unless an endpoint is
 	// configured here or in OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT (restart to change).
 	Tracing tracing.Config `yaml:"tracing"`
+	// Admin holds extra surfaces of the admin listener.
+	Admin Admin `yaml:"admin"`
+}
+
+// Admin holds extra surfaces of the admin listener; each is off by default.
+type Admin struct {
+	// Pprof serves Go's profiler at /debug/pprof/ on the admin listener only
+	// (never the client listener). Default false; needs adminListen; restart to change.
+	Pprof bool `yaml:"pprof"`
 }
 
 // Timeouts are server, upstream and per-request deadlines.
@@ -206,6 +215,9 @@ func (c Config) problems() []string {
 	}
 	checkAddr("listen", c.Listen, false)
 	checkAddr("adminListen", c.AdminListen, true)
+	if c.Admin.Pprof && c.AdminListen == "" {
+		add("admin.pprof: needs adminListen (pprof is never served on the client listener)")
+	}
 	if c.Upstream == "sim" {
 		checkAddr("simListen", c.SimListen, false)
 	} else if u, err := url.Parse(c.Upstream); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -161,3 +161,25 @@ func TestTracingSectionValidatedWithTheRest(t *testing.T) {
 		t.Fatalf("defaults with an empty environment: %v", err)
 	}
 }
+
+// TestAdminPprof: off by default, a non-boolean is refused, and it needs the admin listener.
+func TestAdminPprof(t *testing.T) {
+	cfg := Default()
+	if cfg.Admin.Pprof {
+		t.Fatal("admin.pprof on by default")
+	}
+	if err := Parse([]byte("admin:\n  pprof: maybe\n"), &cfg); err == nil {
+		t.Fatal("admin.pprof: maybe accepted")
+	}
+	cfg = Default()
+	if err := Parse([]byte("admin:\n  pprof: true\n"), &cfg); err != nil || !cfg.Admin.Pprof {
+		t.Fatalf("admin.pprof: true not read: %v", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("valid pprof config refused: %v", err)
+	}
+	cfg.AdminListen = ""
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "admin.pprof") {
+		t.Fatalf("pprof without an admin listener accepted: %v", err)
+	}
+}

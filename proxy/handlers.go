@@ -133,6 +133,9 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 			p.parents.add(child, parent)
 		}
 		writeJSON(w, http.StatusOK, m.Body())
+		for _, b := range bodies {
+			recycleBody(b) // written: no translation output aliases an upstream body any more
+		}
 	}
 }
 

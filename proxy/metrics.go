@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +19,7 @@ type Metrics struct {
 	unmapped            *prometheus.CounterVec
 	synthesized         *prometheus.CounterVec
 	compensations       *prometheus.CounterVec
+	children            childCache
 }
 
 // NewMetrics creates the collectors and registers them with reg (nil: not registered).
@@ -53,12 +53,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 func (m *Metrics) observeRequest(st *reqState, status int, d time.Duration) {
-	m.requests.WithLabelValues(st.route, strconv.Itoa(status), st.mode).Inc()
-	m.requestDuration.WithLabelValues(st.route, st.mode).Observe(d.Seconds())
+	ch := m.children.request(m, st.route, st.mode, status)
+	ch.count.Inc()
+	ch.duration.Observe(d.Seconds())
 }
 
 func (m *Metrics) observeUpstream(op, code string, d time.Duration) {
-	m.upstreamDuration.WithLabelValues(op, code).Observe(d.Seconds())
+	m.children.upstreamObserver(m, op, code).Observe(d.Seconds())
 }
 
 // countReport counts unmapped and synthesized fields. Label values come

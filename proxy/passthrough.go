@@ -23,7 +23,8 @@ func (p *Proxy) newPassthrough() *httputil.ReverseProxy {
 				pr.Out.Header.Set("X-Extend-Workspace-Id", p.opt.WorkspaceID)
 			}
 		},
-		Transport: p.opt.Transport,
+		Transport:  p.opt.Transport,
+		BufferPool: p.buffers,
 		ModifyResponse: func(resp *http.Response) error {
 			p.up.reach.mark(p.opt.Now())
 			// An answer to a body the client never finished is not the client's answer.

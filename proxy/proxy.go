@@ -92,6 +92,8 @@ type Proxy struct {
 	draining      atomic.Bool
 	// parents caches child → parent ids (evaluation item → set) for lookups.
 	parents parentCache
+	// buffers lends copy buffers to both passthrough reverse proxies.
+	buffers *bufferPool
 }
 
 // New builds a Proxy from opt.
@@ -100,7 +102,7 @@ func New(opt Options) (*Proxy, error) {
 		return nil, errors.New("proxy: Options.Upstream must be an absolute URL")
 	}
 	opt = withDefaults(opt)
-	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics}
+	p := &Proxy{opt: opt, log: opt.Logger, metrics: opt.Metrics, buffers: newBufferPool()}
 	p.up = &upstream{base: opt.Upstream, version: opt.UpstreamVersion, client: &http.Client{Transport: opt.Transport},
 		maxBody: opt.MaxUpstreamBodyBytes, timeout: opt.UpstreamTimeout, retry: opt.Retry,
 		workspace: opt.WorkspaceID, metrics: opt.Metrics, reach: &reachability{}, tr: opt.Tracing}

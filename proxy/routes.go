@@ -172,12 +172,14 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 	if ce == nil {
 		return
 	}
-	fields := []zap.Field{
+	fp := fieldsPool.Get().(*[]zap.Field)
+	defer func() { clear(*fp); *fp = (*fp)[:0]; fieldsPool.Put(fp) }()
+	fields := append(*fp,
 		zap.String("request_id", st.id), zap.String("method", r.Method), zap.String("path", r.URL.Path),
 		zap.String("route", st.route), zap.String("mode", st.mode), zap.Int("status", sw.status),
 		zap.Duration("duration", d), zap.Int32("upstream_calls", st.upstreamCalls.Load()),
 		zap.Int("fanout", st.fanout), zap.Int("bytes", sw.bytes),
-	}
+	)
 	st.mu.Lock()
 	if len(st.unmapped) > 0 {
 		fields = append(fields, zap.Strings("unmapped_fields", st.unmapped))
@@ -199,6 +201,7 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 		fields = append(fields, zap.String("trace_id", id))
 	}
 	ce.Write(fields...)
+	*fp = fields
 }
 
 func (p *Proxy) healthz(w http.ResponseWriter, r *http.Request) {

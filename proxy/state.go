@@ -2,8 +2,6 @@ package proxy
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -69,9 +67,7 @@ func requestID(r *http.Request) string {
 	if v := r.Header.Get("X-Request-Id"); v != "" && len(v) <= 128 && printableASCII(v) {
 		return v
 	}
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return "req_" + hex.EncodeToString(b[:])
+	return newRequestID()
 }
 
 func printableASCII(s string) bool {

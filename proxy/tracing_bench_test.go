@@ -14,11 +14,11 @@ import (
 	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 )
 
-// cannedUpstream answers every call in memory, so the benchmark measures the
+// memUpstream answers every call in memory, so the benchmark measures the
 // proxy (routing, translation, tracing) and not the loopback network.
-type cannedUpstream struct{ body []byte }
+type memUpstream struct{ body []byte }
 
-func (c cannedUpstream) RoundTrip(r *http.Request) (*http.Response, error) {
+func (c memUpstream) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(bytes.NewReader(c.body)), ContentLength: int64(len(c.body)), Request: r}, nil
 }
@@ -49,7 +49,7 @@ func BenchmarkTranslatedRead(b *testing.B) {
 				defer func() { _ = tp.Shutdown(context.Background()) }()
 			}
 			u, _ := url.Parse("http://upstream.invalid")
-			p, err := New(Options{Upstream: u, Transport: cannedUpstream{body: []byte(newRunJSON("workflow_run_1", "a.pdf"))},
+			p, err := New(Options{Upstream: u, Transport: memUpstream{body: []byte(newRunJSON("workflow_run_1", "a.pdf"))},
 				Tracing: tp})
 			if err != nil {
 				b.Fatal(err)

@@ -193,8 +193,8 @@ func (u *upstream) exchange(ctx context.Context, req *http.Request, c call, wrot
 		return nil, &upstreamErr{err: err, sent: wrote.Load(), timeout: isTimeout(err, ctx)}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, u.maxBody+1))
-	u.metrics.observeUpstream(c.op, strconv.Itoa(resp.StatusCode), time.Since(start))
+	body, err := readBodySized(resp.Body, resp.ContentLength, u.maxBody)
+	u.metrics.observeUpstream(c.op, statusLabel(resp.StatusCode), time.Since(start))
 	u.reach.mark(time.Now())
 	if err != nil {
 		return nil, &upstreamErr{err: fmt.Errorf("reading body: %w", err), sent: true, timeout: isTimeout(err, ctx)}

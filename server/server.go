@@ -184,6 +184,9 @@ func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
 	report := s.Shadow.Handler(func() any { return s.Rollout.Status() })
 	mux.Handle("GET /admin/shadow", report)
 	mux.Handle("GET /admin/shadow.json", report)
+	if s.cfg.Admin.Pprof {
+		mountPprof(mux)
+	}
 	return mux
 }
 

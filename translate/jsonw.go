@@ -133,13 +133,13 @@ func (o *obj) reqBool(k string, r gjson.Result) {
 // appendArray writes the elements of arr through fn, skipping elements for
 // which fn reports false (fn must then leave b unchanged). A value that is not
 // an array gives [] (gjson's ForEach would visit a scalar or an object's values).
-func appendArray(b []byte, arr gjson.Result, fn func(b []byte, v gjson.Result) ([]byte, bool)) []byte {
+func (d *doc) appendArray(b []byte, arr gjson.Result, fn func(b []byte, v gjson.Result) ([]byte, bool)) []byte {
 	b = append(b, '[')
 	if !arr.IsArray() {
 		return append(b, ']')
 	}
 	n := 0
-	arr.ForEach(func(_, v gjson.Result) bool {
+	d.each(arr, func(_ string, v gjson.Result) bool {
 		mark := len(b)
 		if n > 0 {
 			b = append(b, ',')

@@ -12,30 +12,38 @@ const deleteMessage = "Workflow run data has been successfully deleted."
 // listResponseBody builds {success, workflowRuns, nextPageToken?} from a new list
 // (mapping §4.7, §4.8). object:"list" is dropped; the token passes through.
 func listResponseBody(newList []byte, o Options, rep *Report) ([]byte, error) {
-	root, err := parseResponse(newList)
+	d, root, err := parseResponse(newList)
 	if err != nil {
 		return nil, err
 	}
-	data := root.Get("data")
+	defer d.free()
+	var top [2]gjson.Result
+	d.pick(root, listKeys, top[:])
+	data := top[0]
 	if !data.IsArray() {
 		return nil, fmt.Errorf("%w: list data is missing or not an array", ErrInvalidResponse)
 	}
-	b := make([]byte, 0, len(newList)/2+64)
-	w := openObj(b)
+	sb := getBuf()
+	defer putBuf(sb)
+	w := openObj(sb.b)
 	w.raw("success", "true")
 	w.key("workflowRuns")
 	i := -1
-	w.b = appendArray(w.b, data, func(b []byte, s gjson.Result) ([]byte, bool) {
+	w.b = d.appendArray(w.b, data, func(b []byte, s gjson.Result) ([]byte, bool) {
 		i++
 		if !s.IsObject() {
 			rep.unmapped("data[" + itoa(i) + "]")
 			return b, false
 		}
-		return appendSummary(b, s), true
+		return d.appendSummary(b, s), true
 	})
-	w.optStr("nextPageToken", root.Get("nextPageToken"))
-	return w.close(), nil
+	w.optStr("nextPageToken", top[1])
+	sb.b = w.close()
+	return sb.result(), nil
 }
+
+// listKeys are the members of a list page the answer uses.
+var listKeys = []string{"data", "nextPageToken"}
 
 // summaryKeys are read in one pass per list item.
 var summaryKeys = []string{"id", "status", "initialRunAt", "reviewedByUser", "reviewedAt",
@@ -44,8 +52,10 @@ var summaryKeys = []string{"id", "status", "initialRunAt", "reviewedByUser", "re
 
 // appendSummary writes a legacy WorkflowRunSummary (L§4.9). Unlike the full
 // run, the summary keeps the name reviewedByUser and initialRunAt is optional.
-func appendSummary(b []byte, s gjson.Result) []byte {
-	f := pick(s, summaryKeys)
+func (d *doc) appendSummary(b []byte, s gjson.Result) []byte {
+	var fa [14]gjson.Result
+	f := fa[:]
+	d.pick(s, summaryKeys, f)
 	w := openObj(b)
 	w.reqStr("id", f[0])
 	w.reqStr("status", f[1])
@@ -54,24 +64,25 @@ func appendSummary(b []byte, s gjson.Result) []byte {
 	w.optStr("reviewedAt", f[4])
 	w.optStr("startTime", f[5])
 	w.optStr("endTime", f[6])
-	w.reqStr("workflowId", f[7].Get("id"))
-	w.reqStr("workflowName", f[7].Get("name"))
-	w.reqStr("workflowVersionId", f[8].Get("id"))
+	w.reqStr("workflowId", d.get(f[7], "id"))
+	w.reqStr("workflowName", d.get(f[7], "name"))
+	w.reqStr("workflowVersionId", d.get(f[8], "id"))
 	w.optStr("batchId", f[9])
 	w.optStr("rejectionNote", f[10])
 	w.reqStr("createdAt", f[11])
 	w.reqStr("updatedAt", f[12])
-	writeCredits(&w, f[13])
+	writeCredits(&w, d, f[13])
 	return w.close()
 }
 
 // deleteResponse builds {success, workflowRunId, message} from a new {id}.
 func deleteResponse(newDelete []byte) ([]byte, error) {
-	root, err := parseResponse(newDelete)
+	d, root, err := parseResponse(newDelete)
 	if err != nil {
 		return nil, err
 	}
-	id := root.Get("id")
+	defer d.free()
+	id := d.get(root, "id")
 	if id.Type != gjson.String {
 		return nil, fmt.Errorf("%w: delete id is missing or not a string", ErrInvalidResponse)
 	}
@@ -84,11 +95,12 @@ func deleteResponse(newDelete []byte) ([]byte, error) {
 
 // batchResponse builds {success, batchId} from a new {batchId}.
 func batchResponse(newBatch []byte) ([]byte, error) {
-	root, err := parseResponse(newBatch)
+	d, root, err := parseResponse(newBatch)
 	if err != nil {
 		return nil, err
 	}
-	id := root.Get("batchId")
+	defer d.free()
+	id := d.get(root, "batchId")
 	if id.Type != gjson.String {
 		return nil, fmt.Errorf("%w: batchId is missing or not a string", ErrInvalidResponse)
 	}

@@ -139,3 +139,29 @@ func deleted(idKey, message string) Transform {
 		return One(w.close()), nil
 	}
 }
+
+// appendArray writes the elements of arr through fn, skipping elements for
+// which fn reports false (fn must then leave b unchanged); a value that is not
+// an array gives []. The surface writers use it over plain gjson values; the
+// workflow-run writers use the indexed doc's method of the same name.
+func appendArray(b []byte, arr gjson.Result, fn func(b []byte, v gjson.Result) ([]byte, bool)) []byte {
+	b = append(b, '[')
+	if !arr.IsArray() {
+		return append(b, ']')
+	}
+	n := 0
+	arr.ForEach(func(_, v gjson.Result) bool {
+		mark := len(b)
+		if n > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = fn(b, v); !ok {
+			b = b[:mark]
+			return true
+		}
+		n++
+		return true
+	})
+	return append(b, ']')
+}

@@ -5,98 +5,120 @@ import "github.com/tidwall/gjson"
 // appendOutput converts output, initialOutput or reviewedOutput (mapping
 // §4.5.3). A null or missing output stays "output": null — the one null a
 // legacy body carries, since no empty value is valid for every variant.
-func appendOutput(b []byte, out gjson.Result, legacyType string, fieldsCfg bool) []byte {
+func (d *doc) appendOutput(b []byte, out gjson.Result, legacyType string, fieldsCfg bool) []byte {
 	if !out.IsObject() {
 		return append(b, "null"...)
 	}
 	switch {
 	case legacyType == "CLASSIFY":
-		return appendClassifierOutput(b, out)
+		return d.appendClassifierOutput(b, out)
 	case legacyType == "SPLITTER":
-		return appendSplitterOutput(b, out)
+		return d.appendSplitterOutput(b, out)
 	case fieldsCfg:
-		return appendFieldsArrayOutput(b, out)
+		return d.appendFieldsArrayOutput(b, out)
 	default:
-		return appendJSONOutput(b, out)
+		return d.appendJSONOutput(b, out)
 	}
 }
 
 // appendInsights keeps only "reasoning" insights, the one type legacy declares.
-func appendInsights(b []byte, arr gjson.Result) []byte {
-	return appendArray(b, arr, func(b []byte, in gjson.Result) ([]byte, bool) {
-		if in.Get("type").Str != "reasoning" || in.Get("type").Type != gjson.String {
+func (d *doc) appendInsights(b []byte, arr gjson.Result) []byte {
+	return d.appendArray(b, arr, func(b []byte, in gjson.Result) ([]byte, bool) {
+		var f [2]gjson.Result
+		d.pick(in, insightKeys, f[:])
+		if f[0].Str != "reasoning" || f[0].Type != gjson.String || !in.IsObject() {
 			return b, false
 		}
 		w := openObj(b)
 		w.str("type", "reasoning")
-		w.reqStr("content", in.Get("content"))
+		w.reqStr("content", f[1])
 		return w.close(), true
 	})
 }
 
+// Keys read from each object in one pass, in the order of the writes.
+var (
+	insightKeys    = []string{"type", "content"}
+	classifierKeys = []string{"id", "type", "confidence", "insights"}
+	splitKeys      = []string{"type", "observation", "identifier", "startPage", "endPage", "name",
+		"classificationId", "id", "fileId"}
+	jsonOutputKeys  = []string{"value", "metadata"}
+	fieldMetaKeys   = []string{"ocrConfidence", "logprobsConfidence", "citations", "insights"}
+	citationKeys    = []string{"page", "referenceText", "polygon"}
+	fieldResultKeys = []string{"id", "type", "value", "confidence", "schema", "insights", "references", "enum"}
+)
+
 // appendClassifierOutput projects {id, type, confidence, insights}.
-func appendClassifierOutput(b []byte, out gjson.Result) []byte {
+func (d *doc) appendClassifierOutput(b []byte, out gjson.Result) []byte {
+	var f [4]gjson.Result
+	d.pick(out, classifierKeys, f[:])
 	w := openObj(b)
-	w.reqStr("id", out.Get("id"))
-	w.reqStr("type", out.Get("type"))
-	w.optNum("confidence", out.Get("confidence")) // required in both; never invented
+	w.reqStr("id", f[0])
+	w.reqStr("type", f[1])
+	w.optNum("confidence", f[2]) // required in both; never invented
 	w.key("insights")
-	w.b = appendInsights(w.b, out.Get("insights"))
+	w.b = d.appendInsights(w.b, f[3])
 	return w.close()
 }
 
 // appendSplitterOutput projects {splits[…], isExternal?}; the shape is the same in both versions.
-func appendSplitterOutput(b []byte, out gjson.Result) []byte {
+func (d *doc) appendSplitterOutput(b []byte, out gjson.Result) []byte {
 	w := openObj(b)
 	w.key("splits")
-	w.b = appendArray(w.b, out.Get("splits"), func(b []byte, s gjson.Result) ([]byte, bool) {
+	w.b = d.appendArray(w.b, d.get(out, "splits"), func(b []byte, s gjson.Result) ([]byte, bool) {
 		if !s.IsObject() {
 			return b, false
 		}
+		var f [9]gjson.Result
+		d.pick(s, splitKeys, f[:])
 		sw := openObj(b)
-		sw.reqStr("type", s.Get("type"))
-		sw.reqStr("observation", s.Get("observation"))
-		sw.reqStr("identifier", s.Get("identifier"))
-		sw.optNum("startPage", s.Get("startPage"))
-		sw.optNum("endPage", s.Get("endPage"))
-		sw.optStr("name", s.Get("name"))
-		sw.reqStr("classificationId", s.Get("classificationId"))
-		sw.reqStr("id", s.Get("id"))
-		sw.reqStr("fileId", s.Get("fileId"))
+		sw.reqStr("type", f[0])
+		sw.reqStr("observation", f[1])
+		sw.reqStr("identifier", f[2])
+		sw.optNum("startPage", f[3])
+		sw.optNum("endPage", f[4])
+		sw.optStr("name", f[5])
+		sw.reqStr("classificationId", f[6])
+		sw.reqStr("id", f[7])
+		sw.reqStr("fileId", f[8])
 		return sw.close(), true
 	})
-	w.optBool("isExternal", out.Get("isExternal"))
+	w.optBool("isExternal", d.get(out, "isExternal"))
 	return w.close()
 }
 
 // appendJSONOutput keeps value untouched and rebuilds metadata: citation
 // page objects become numbers, fileId, reviewAgentScore and non-reasoning
 // insights are dropped, null confidences are left out.
-func appendJSONOutput(b []byte, out gjson.Result) []byte {
+func (d *doc) appendJSONOutput(b []byte, out gjson.Result) []byte {
+	var o [2]gjson.Result
+	d.pick(out, jsonOutputKeys, o[:])
 	w := openObj(b)
-	if v := out.Get("value"); v.IsObject() {
+	if v := o[0]; v.IsObject() {
 		w.raw("value", v.Raw)
 	} else {
 		w.raw("value", "{}")
 	}
 	w.key("metadata")
 	mw := openObj(w.b)
-	md := out.Get("metadata")
-	md.ForEach(func(k, m gjson.Result) bool {
+	md := o[1]
+	d.each(md, func(k string, m gjson.Result) bool {
 		if !md.IsObject() || !m.IsObject() {
 			return true
 		}
-		mw.key(k.Str)
+		var f [4]gjson.Result
+		d.pick(m, fieldMetaKeys, f[:])
+		mw.key(k)
 		fw := openObj(mw.b)
-		fw.optNum("ocrConfidence", m.Get("ocrConfidence"))
-		fw.optNum("logprobsConfidence", m.Get("logprobsConfidence"))
-		if c := m.Get("citations"); c.IsArray() {
+		fw.optNum("ocrConfidence", f[0])
+		fw.optNum("logprobsConfidence", f[1])
+		if c := f[2]; c.IsArray() {
 			fw.key("citations")
-			fw.b = appendArray(fw.b, c, appendCitation)
+			fw.b = d.appendArray(fw.b, c, d.appendCitation)
 		}
-		if in := m.Get("insights"); in.IsArray() {
+		if in := f[3]; in.IsArray() {
 			fw.key("insights")
-			fw.b = appendInsights(fw.b, in)
+			fw.b = d.appendInsights(fw.b, in)
 		}
 		mw.b = fw.close()
 		return true
@@ -107,46 +129,50 @@ func appendJSONOutput(b []byte, out gjson.Result) []byte {
 
 // appendCitation turns {fileId?, page?: {number,…}, referenceText?, polygon?}
 // into the legacy {page?: number, referenceText?, polygon?}.
-func appendCitation(b []byte, c gjson.Result) ([]byte, bool) {
+func (d *doc) appendCitation(b []byte, c gjson.Result) ([]byte, bool) {
 	if !c.IsObject() {
 		return b, false
 	}
+	var f [3]gjson.Result
+	d.pick(c, citationKeys, f[:])
 	w := openObj(b)
-	page := c.Get("page")
+	page := f[0]
 	if page.IsObject() {
-		page = page.Get("number")
+		page = d.get(page, "number")
 	}
 	w.optNum("page", page)
-	w.optStr("referenceText", c.Get("referenceText"))
-	w.optArr("polygon", c.Get("polygon"))
+	w.optStr("referenceText", f[1])
+	w.optArr("polygon", f[2])
 	return w.close(), true
 }
 
 // appendFieldsArrayOutput copies an ExtractOutputLegacy record, which has the
 // legacy FieldsArrayOutput shape, projecting each ExtractionFieldResult.
-func appendFieldsArrayOutput(b []byte, out gjson.Result) []byte {
+func (d *doc) appendFieldsArrayOutput(b []byte, out gjson.Result) []byte {
 	w := openObj(b)
-	out.ForEach(func(k, e gjson.Result) bool {
+	d.each(out, func(k string, e gjson.Result) bool {
 		if !e.IsObject() {
 			return true
 		}
-		w.key(k.Str)
+		var f [8]gjson.Result
+		d.pick(e, fieldResultKeys, f[:])
+		w.key(k)
 		ew := openObj(w.b)
-		ew.reqStr("id", e.Get("id"))
-		ew.reqStr("type", e.Get("type"))
-		ew.optAny("value", e.Get("value"))
-		ew.optNum("confidence", e.Get("confidence"))
-		ew.optArr("schema", e.Get("schema"))
-		if in := e.Get("insights"); in.IsArray() {
+		ew.reqStr("id", f[0])
+		ew.reqStr("type", f[1])
+		ew.optAny("value", f[2])
+		ew.optNum("confidence", f[3])
+		ew.optArr("schema", f[4])
+		if in := f[5]; in.IsArray() {
 			ew.key("insights")
-			ew.b = appendInsights(ew.b, in)
+			ew.b = d.appendInsights(ew.b, in)
 		}
-		if refs := e.Get("references"); refs.IsArray() {
+		if refs := f[6]; refs.IsArray() {
 			ew.raw("references", refs.Raw)
 		} else {
 			ew.raw("references", "[]")
 		}
-		ew.optArr("enum", e.Get("enum"))
+		ew.optArr("enum", f[7])
 		w.b = ew.close()
 		return true
 	})

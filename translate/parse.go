@@ -137,7 +137,7 @@ func appendParserRun(b []byte, run gjson.Result, c *Context) []byte {
 	}
 	w.key("config")
 	if cfg := run.Get("config"); cfg.IsObject() {
-		w.b = appendParser(w.b, cfg)
+		w.b = appendLegacyParseConfig(w.b, cfg)
 	} else {
 		w.b = append(w.b, "{}"...)
 	}
@@ -294,4 +294,15 @@ func parseRunBody(m Message) (gjson.Result, error) {
 // id, and whether its status is final.
 func ParseSettled(body []byte) (id string, settled bool) {
 	return gjson.GetBytes(body, "id").String(), isSettledParse(gjson.GetBytes(body, "status").String())
+}
+
+// appendLegacyParseConfig projects a ParseConfig through the workflow-run
+// writer (agenticOcrEnabled derived, 2026-only options dropped).
+func appendLegacyParseConfig(b []byte, cfg gjson.Result) []byte {
+	d, root, ok := parseDoc([]byte(cfg.Raw))
+	if !ok {
+		return append(b, "{}"...)
+	}
+	defer d.free()
+	return d.appendParser(b, root)
 }

@@ -6,7 +6,7 @@ import "github.com/tidwall/gjson"
 // ProcessorRun (mapping §4.5.1).
 type procKind struct {
 	legacyType string   // EXTRACT, CLASSIFY or SPLITTER
-	runPath    string   // path of the run object inside the step run
+	runKey     string   // key of the run object inside the step run's result
 	keys       []string // keys read from the run object, see the p* indexes
 }
 
@@ -30,6 +30,7 @@ const (
 	pUsage
 	pSummary
 	pVersion
+	procKeyCount
 )
 
 var runCommonKeys = []string{"id", "status", "output", "initialOutput", "reviewedOutput",
@@ -41,9 +42,9 @@ func kindKeys(summary, version string) []string {
 }
 
 var (
-	extractKind  = procKind{"EXTRACT", "result.extractRun", kindKeys("extractor", "extractorVersion")}
-	classifyKind = procKind{"CLASSIFY", "result.classifyRun", kindKeys("classifier", "classifierVersion")}
-	splitKind    = procKind{"SPLITTER", "result.splitRun", kindKeys("splitter", "splitterVersion")}
+	extractKind  = procKind{"EXTRACT", "extractRun", kindKeys("extractor", "extractorVersion")}
+	classifyKind = procKind{"CLASSIFY", "classifyRun", kindKeys("classifier", "classifierVersion")}
+	splitKind    = procKind{"SPLITTER", "splitRun", kindKeys("splitter", "splitterVersion")}
 )
 
 // processorKinds: EXTRACT, MERGE_EXTRACT and CONDITIONAL_EXTRACT all become a
@@ -57,21 +58,68 @@ var processorKinds = map[string]*procKind{
 	"SPLIT":               &splitKind,
 }
 
+// stepRun holds the members of one step run, read in one pass.
+type stepRun struct {
+	f   [srKeyCount]gjson.Result // see the s* indexes
+	res [len(resultKinds)]gjson.Result
+}
+
+// Indexes into stepRunKeys.
+const (
+	sStepType = iota
+	sStep
+	sResult
+	sFiles
+	sID
+	sStatus
+	srKeyCount
+)
+
+var stepRunKeys = []string{"stepType", "step", "result", "files", "id", "status"}
+
+// resultKinds are the keys of result that tell a step type apart, in the
+// order they are tried, and resultKeys the same keys as a pick list.
+var (
+	resultKinds = [...][2]string{{"parseRun", "PARSE"}, {"mergedExtractors", "MERGE_EXTRACT"},
+		{"extractRun", "EXTRACT"}, {"classifyRun", "CLASSIFY"}, {"splitRun", "SPLIT"},
+		{"rules", "RULE_VALIDATION"}, {"response", "EXTERNAL_DATA_VALIDATION"}}
+	resultKeys = func() []string {
+		k := make([]string, len(resultKinds))
+		for i, rk := range resultKinds {
+			k[i] = rk[0]
+		}
+		return k
+	}()
+)
+
+// readStepRun reads the members of sr and of its result that the writers use.
+func (d *doc) readStepRun(sr gjson.Result, out *stepRun) {
+	d.pick(sr, stepRunKeys, out.f[:])
+	d.pick(out.f[sResult], resultKeys, out.res[:])
+}
+
+// member returns result.<key> of the step run.
+func (s *stepRun) member(key string) gjson.Result {
+	for i, rk := range resultKinds {
+		if rk[0] == key {
+			return s.res[i]
+		}
+	}
+	return gjson.Result{}
+}
+
 // stepKind reads a step run's variant: stepType, then step.type, then the
 // keys of result (SDKs before 1.13.0 had no discriminator, mapping §6 #1).
-func stepKind(sr gjson.Result) string {
-	if t := sr.Get("stepType"); t.Type == gjson.String && t.Str != "" {
+func (d *doc) stepKind(s *stepRun) string {
+	if t := s.f[sStepType]; t.Type == gjson.String && t.Str != "" {
 		return t.Str
 	}
-	if t := sr.Get("step.type"); t.Type == gjson.String && t.Str != "" {
+	if t := d.get(s.f[sStep], "type"); t.Type == gjson.String && t.Str != "" {
 		return t.Str
 	}
-	res := sr.Get("result")
-	for _, k := range [...][2]string{{"parseRun", "PARSE"}, {"mergedExtractors", "MERGE_EXTRACT"},
-		{"extractRun", "EXTRACT"}, {"classifyRun", "CLASSIFY"}, {"splitRun", "SPLIT"},
-		{"rules", "RULE_VALIDATION"}, {"response", "EXTERNAL_DATA_VALIDATION"}} {
-		if res.Get(k[0]).Exists() {
-			return k[1]
+	for i, rk := range resultKinds {
+		if s.res[i].Exists() {
+			return rk[1]
 		}
 	}
 	return ""
@@ -86,9 +134,11 @@ func isValidationKind(k string) bool {
 func (st *state) appendOutputs(b []byte, stepRuns gjson.Result) []byte {
 	b = append(b, '[')
 	n, i := 0, -1
-	stepRuns.ForEach(func(_, sr gjson.Result) bool {
+	var s stepRun
+	st.each(stepRuns, func(_ string, sr gjson.Result) bool {
 		i++
-		kind := stepKind(sr)
+		st.readStepRun(sr, &s)
+		kind := st.stepKind(&s)
 		pk := processorKinds[kind]
 		if pk == nil {
 			if kind != "PARSE" && !isValidationKind(kind) {
@@ -96,7 +146,7 @@ func (st *state) appendOutputs(b []byte, stepRuns gjson.Result) []byte {
 			}
 			return true
 		}
-		run := sr.Get(pk.runPath)
+		run := s.member(pk.runKey)
 		if !run.IsObject() {
 			return true // no run, no id to build an entry from
 		}
@@ -104,110 +154,132 @@ func (st *state) appendOutputs(b []byte, stepRuns gjson.Result) []byte {
 			b = append(b, ',')
 		}
 		n++
-		b = st.appendProcessorRun(b, sr, run, kind, pk)
+		b = st.appendProcessorRun(b, &s, run, kind, pk)
 		return true
 	})
 	return append(b, ']')
 }
 
 // appendProcessorRun writes one legacy ProcessorRun (mapping §4.5.2).
-func (st *state) appendProcessorRun(b []byte, sr, run gjson.Result, kind string, pk *procKind) []byte {
-	f := pick(run, pk.keys)
-	fieldsCfg := f[pConfig].Get("fields").IsArray()
+func (st *state) appendProcessorRun(b []byte, s *stepRun, run gjson.Result, kind string, pk *procKind) []byte {
+	var fa [procKeyCount]gjson.Result
+	f := fa[:]
+	st.pick(run, pk.keys, f)
+	fieldsCfg := st.get(f[pConfig], "fields").IsArray()
 	w := openObj(b)
 	w.str("object", "document_processor_run")
 	w.reqStr("id", f[pID])
-	st.processorID(&w, "processorId", f[pSummary].Get("id"))
-	w.reqStr("processorVersionId", f[pVersion].Get("id"))
-	if name := f[pSummary].Get("name"); name.Type == gjson.String {
+	st.processorID(&w, "processorId", st.get(f[pSummary], "id"))
+	w.reqStr("processorVersionId", st.get(f[pVersion], "id"))
+	if name := st.get(f[pSummary], "name"); name.Type == gjson.String {
 		w.raw("processorName", name.Raw)
 	} else {
-		w.reqStr("processorName", sr.Get("step.name"))
+		w.reqStr("processorName", st.get(s.f[sStep], "name"))
 	}
 	w.reqStr("status", f[pStatus])
 	w.key("output")
-	w.b = appendOutput(w.b, f[pOutput], pk.legacyType, fieldsCfg)
+	outStart := len(w.b)
+	w.b = st.appendOutput(w.b, f[pOutput], pk.legacyType, fieldsCfg)
+	outEnd := len(w.b)
 	w.optStr("failureReason", f[pFailureReason])
 	w.optStr("failureMessage", f[pFailureMessage])
 	w.optObj("metadata", f[pMetadata])
 	w.reqBool("reviewed", f[pReviewed])
 	w.reqBool("edited", f[pEdited])
 	w.key("edits")
-	w.b = appendEdits(w.b, f[pEdits])
+	w.b = st.appendEdits(w.b, f[pEdits])
 	w.str("type", pk.legacyType)
 	w.key("config")
-	w.b = appendConfig(w.b, f[pConfig], pk.legacyType)
+	w.b = st.appendConfig(w.b, f[pConfig], pk.legacyType)
 	initial := f[pInitialOutput]
 	if absent(initial) && f[pReviewed].Type != gjson.True {
 		initial = f[pOutput] // unreviewed: the final output is the initial one (N§6.1)
 	}
 	if !absent(initial) {
 		w.key("initialOutput")
-		w.b = appendOutput(w.b, initial, pk.legacyType, fieldsCfg)
+		if initial.Index == f[pOutput].Index || initial.Raw == f[pOutput].Raw {
+			// The same value (or equal bytes, typical of unreviewed runs): the
+			// conversion is pure, so its legacy form is the one written above.
+			w.b = append(w.b, w.b[outStart:outEnd]...)
+		} else {
+			w.b = st.appendOutput(w.b, initial, pk.legacyType, fieldsCfg)
+		}
 	}
 	if ro := f[pReviewedOutput]; !absent(ro) {
 		w.key("reviewedOutput")
-		w.b = appendOutput(w.b, ro, pk.legacyType, fieldsCfg)
+		w.b = st.appendOutput(w.b, ro, pk.legacyType, fieldsCfg)
 	}
 	w.key("files")
-	w.b = appendRunFiles(w.b, f[pFile], f[pFiles], sr.Get("files"))
+	w.b = st.appendRunFiles(w.b, f[pFile], f[pFiles], s.f[sFiles])
 	w.key("mergedProcessors")
-	w.b = st.appendMerged(w.b, sr, kind)
+	w.b = st.appendMerged(w.b, s, kind)
 	w.reqStr("url", f[pDashboardURL])
-	writeCredits(&w, f[pUsage])
+	writeCredits(&w, st.doc, f[pUsage])
 	return w.close()
 }
 
 // appendRunFiles: [R.file] when set, else R.files (package runs), else the
 // step run's files; for steps after a split this is the sub-file.
-func appendRunFiles(b []byte, file, files, stepFiles gjson.Result) []byte {
+func (d *doc) appendRunFiles(b []byte, file, files, stepFiles gjson.Result) []byte {
 	if file.IsObject() {
 		b = append(b, '[')
-		b, _ = appendLegacyFile(b, file)
+		b, _ = d.appendLegacyFile(b, file)
 		return append(b, ']')
 	}
 	if files.IsArray() {
-		return appendArray(b, files, appendLegacyFile)
+		return d.appendArray(b, files, d.appendLegacyFile)
 	}
-	return appendArray(b, stepFiles, appendLegacyFile)
+	return d.appendArray(b, stepFiles, d.appendLegacyFile)
 }
 
 // appendMerged writes mergedProcessors: the merged extractors of a
 // MERGE_EXTRACT step, [] for every other type.
-func (st *state) appendMerged(b []byte, sr gjson.Result, kind string) []byte {
+func (st *state) appendMerged(b []byte, s *stepRun, kind string) []byte {
 	if kind != "MERGE_EXTRACT" {
 		return append(b, "[]"...)
 	}
-	return appendArray(b, sr.Get("result.mergedExtractors"), func(b []byte, m gjson.Result) ([]byte, bool) {
+	return st.appendArray(b, s.member("mergedExtractors"), func(b []byte, m gjson.Result) ([]byte, bool) {
 		if !m.IsObject() {
 			return b, false
 		}
+		var f [3]gjson.Result
+		st.pick(m, mergedKeys, f[:])
 		w := openObj(b)
-		st.processorID(&w, "processorId", m.Get("id"))
-		w.reqStr("processorVersionId", m.Get("versionId"))
-		w.reqStr("processorName", m.Get("name"))
+		st.processorID(&w, "processorId", f[0])
+		w.reqStr("processorVersionId", f[1])
+		w.reqStr("processorName", f[2])
 		return w.close(), true
 	})
 }
 
+// Keys read from each object in one pass, in the order of the writes.
+var (
+	mergedKeys   = []string{"id", "versionId", "name"}
+	editKeys     = []string{"originalValue", "editedValue", "notes", "page", "fieldType"}
+	fileKeys     = []string{"id", "name", "type", "parentFileId", "metadata", "createdAt", "updatedAt"}
+	splitRefKeys = []string{"id", "type", "identifier", "startPage", "endPage"}
+)
+
 // appendEdits copies ExtractRun edits without null entries; {} when there
 // are none (classify and split runs have no edits at all).
-func appendEdits(b []byte, edits gjson.Result) []byte {
+func (d *doc) appendEdits(b []byte, edits gjson.Result) []byte {
 	w := openObj(b)
 	if !edits.IsObject() {
 		return w.close()
 	}
-	edits.ForEach(func(k, e gjson.Result) bool {
+	d.each(edits, func(k string, e gjson.Result) bool {
 		if !e.IsObject() {
 			return true
 		}
-		w.key(k.Str)
+		var f [5]gjson.Result
+		d.pick(e, editKeys, f[:])
+		w.key(k)
 		ew := openObj(w.b)
-		ew.optAny("originalValue", e.Get("originalValue"))
-		ew.optAny("editedValue", e.Get("editedValue"))
-		ew.optStr("notes", e.Get("notes"))
-		ew.optNum("page", e.Get("page"))
-		ew.optStr("fieldType", e.Get("fieldType"))
+		ew.optAny("originalValue", f[0])
+		ew.optAny("editedValue", f[1])
+		ew.optStr("notes", f[2])
+		ew.optNum("page", f[3])
+		ew.optStr("fieldType", f[4])
 		w.b = ew.close()
 		return true
 	})
@@ -219,32 +291,36 @@ var legacyFileTypes = []string{"PDF", "CSV", "IMG", "TXT", "DOCX", "EXCEL", "XML
 
 // appendLegacyFile writes legacyFile(FileSummary) (mapping §4.2); presignedUrl,
 // contents and usage have no source and are left out.
-func appendLegacyFile(b []byte, f gjson.Result) ([]byte, bool) {
-	if !f.IsObject() {
+func (d *doc) appendLegacyFile(b []byte, file gjson.Result) ([]byte, bool) {
+	if !file.IsObject() {
 		return b, false
 	}
+	var f [7]gjson.Result
+	d.pick(file, fileKeys, f[:])
 	w := openObj(b)
 	w.str("object", "file")
-	w.reqStr("id", f.Get("id"))
-	w.reqStr("name", f.Get("name"))
-	w.optEnum("type", f.Get("type"), legacyFileTypes...)
-	w.optStr("parentFileId", f.Get("parentFileId"))
+	w.reqStr("id", f[0])
+	w.reqStr("name", f[1])
+	w.optEnum("type", f[2], legacyFileTypes...)
+	w.optStr("parentFileId", f[3])
 	w.key("metadata")
-	md := f.Get("metadata")
+	md := f[4]
 	mw := openObj(w.b)
-	mw.optNum("pageCount", md.Get("pageCount"))
-	if ps := md.Get("parentSplit"); ps.IsObject() {
+	mw.optNum("pageCount", d.get(md, "pageCount"))
+	if ps := d.get(md, "parentSplit"); ps.IsObject() {
+		var p [5]gjson.Result
+		d.pick(ps, splitRefKeys, p[:])
 		mw.key("parentSplit")
 		pw := openObj(mw.b)
-		pw.reqStr("id", ps.Get("id"))
-		pw.reqStr("type", ps.Get("type"))
-		pw.reqStr("identifier", ps.Get("identifier"))
-		pw.optNum("startPage", ps.Get("startPage"))
-		pw.optNum("endPage", ps.Get("endPage"))
+		pw.reqStr("id", p[0])
+		pw.reqStr("type", p[1])
+		pw.reqStr("identifier", p[2])
+		pw.optNum("startPage", p[3])
+		pw.optNum("endPage", p[4])
 		mw.b = pw.close()
 	}
 	w.b = mw.close()
-	w.reqStr("createdAt", f.Get("createdAt"))
-	w.reqStr("updatedAt", f.Get("updatedAt"))
+	w.reqStr("createdAt", f[5])
+	w.reqStr("updatedAt", f[6])
 	return w.close(), true
 }

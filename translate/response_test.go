@@ -203,13 +203,13 @@ func TestLegacyFile(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := appendLegacyFile(nil, gjson.Parse(tc.in))
+			got, ok := legacyFileOf(t, tc.in)
 			if !ok || string(got) != tc.want {
 				t.Errorf("got %s (ok=%v), want %s", got, ok, tc.want)
 			}
 		})
 	}
-	if _, ok := appendLegacyFile(nil, gjson.Parse(`"file_1"`)); ok {
+	if _, ok := legacyFileOf(t, `"file_1"`); ok {
 		t.Error("a non-object file was accepted")
 	}
 }
@@ -229,4 +229,15 @@ func TestLossyPathsCoverRunRoutes(t *testing.T) {
 	if got := LossyPaths("delete"); len(got) != 1 || got[0] != "error" {
 		t.Errorf("delete: %v, want only the error message", got)
 	}
+}
+
+// legacyFileOf runs appendLegacyFile on one FileSummary through an indexed doc.
+func legacyFileOf(t *testing.T, in string) ([]byte, bool) {
+	t.Helper()
+	d, root, ok := parseDoc([]byte(in))
+	if !ok {
+		t.Fatalf("invalid test input %s", in)
+	}
+	defer d.free()
+	return d.appendLegacyFile(nil, root)
 }

@@ -8,67 +8,59 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// parseResponse checks an upstream body once at the edge (gjson does not validate).
-func parseResponse(body []byte) (gjson.Result, error) {
-	if !gjson.ValidBytes(body) {
-		return gjson.Result{}, fmt.Errorf("%w: body is not valid JSON", ErrInvalidResponse)
+// parseResponse checks an upstream body once at the edge (gjson does not
+// validate) and indexes it; the caller frees the doc when done.
+func parseResponse(body []byte) (*doc, gjson.Result, error) {
+	d, root, ok := parseDoc(body)
+	if !ok {
+		return nil, gjson.Result{}, fmt.Errorf("%w: body is not valid JSON", ErrInvalidResponse)
 	}
-	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
-		return gjson.Result{}, fmt.Errorf("%w: body is not a JSON object", ErrInvalidResponse)
+		d.free()
+		return nil, gjson.Result{}, fmt.Errorf("%w: body is not a JSON object", ErrInvalidResponse)
 	}
-	return root, nil
-}
-
-// pick reads several keys of an object in one pass; the first occurrence of a
-// key wins, as with gjson.Get. Missing keys stay as the zero Result.
-func pick(r gjson.Result, keys []string) []gjson.Result {
-	out := make([]gjson.Result, len(keys))
-	seen := make([]bool, len(keys))
-	r.ForEach(func(k, v gjson.Result) bool {
-		name := k.Str
-		for i, key := range keys {
-			if !seen[i] && key == name {
-				out[i], seen[i] = v, true
-				break
-			}
-		}
-		return true
-	})
-	return out
+	return d, root, nil
 }
 
 // runResponse builds {success, workflowRun} for get, update and cancel.
 func runResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
-	run, err := parseResponse(newRun)
+	d, run, err := parseResponse(newRun)
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, 0, len(newRun)/2+256)
-	b = append(b, `{"success":true,"workflowRun":`...)
-	b, err = appendLegacyRun(b, run, rc, o)
+	defer d.free()
+	sb := getBuf()
+	defer putBuf(sb)
+	b := append(sb.b, `{"success":true,"workflowRun":`...)
+	b, err = appendLegacyRun(b, d, run, rc, o)
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '}'), nil
+	sb.b = append(b, '}')
+	return sb.result(), nil
 }
 
 // createResponseBody builds {success, workflowRuns} from the new runs, in order.
 func createResponseBody(newRuns [][]byte, rc RunContext, o Options) ([]byte, error) {
-	b := append(make([]byte, 0, 1024*len(newRuns)+64), `{"success":true,"workflowRuns":[`...)
+	sb := getBuf()
+	defer putBuf(sb)
+	b := append(sb.b, `{"success":true,"workflowRuns":[`...)
 	for i, raw := range newRuns {
-		run, err := parseResponse(raw)
+		d, run, err := parseResponse(raw)
 		if err == nil {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b, err = appendLegacyRun(b, run, rc, o)
+			b, err = appendLegacyRun(b, d, run, rc, o)
+			d.free()
 		}
 		if err != nil {
+			sb.b = b
 			return nil, fmt.Errorf("workflow run %d: %w", i, err)
 		}
 	}
-	return append(b, "]}"...), nil
+	sb.b = append(b, "]}"...)
+	return sb.result(), nil
 }
 
 // Indexes into runKeys.
@@ -93,6 +85,7 @@ const (
 	rWorkflow
 	rWorkflowVersion
 	rUsage
+	runKeyCount
 )
 
 var runKeys = []string{"object", "id", "dashboardUrl", "status", "metadata", "batchId", "files",
@@ -117,16 +110,18 @@ func checkRunShape(f []gjson.Result) error {
 }
 
 // appendLegacyRun writes legacyRun(newRun) (mapping §4.1), keys in table order.
-func appendLegacyRun(b []byte, run gjson.Result, rc RunContext, o Options) ([]byte, error) {
-	f := pick(run, runKeys)
+func appendLegacyRun(b []byte, d *doc, run gjson.Result, rc RunContext, o Options) ([]byte, error) {
+	var fa [runKeyCount]gjson.Result
+	f := fa[:]
+	d.pick(run, runKeys, f)
 	if err := checkRunShape(f); err != nil {
 		return nil, err
 	}
-	st := newState(o, rc.Report)
+	st := newState(d, o, rc.Report)
 	w := openObj(b)
 	w.str("object", "workflow_run")
 	w.raw("id", f[rID].Raw)
-	writeRunName(&w, f[rFiles], rc.Name)
+	writeRunName(&w, d, f[rFiles], rc.Name)
 	w.reqStr("url", f[rDashboardURL])
 	w.raw("status", f[rStatus].Raw)
 	if f[rMetadata].IsObject() {
@@ -136,10 +131,10 @@ func appendLegacyRun(b []byte, run gjson.Result, rc RunContext, o Options) ([]by
 	}
 	w.optStr("batchId", f[rBatchID])
 	w.key("files")
-	w.b = appendArray(w.b, f[rFiles], appendLegacyFile)
+	w.b = d.appendArray(w.b, f[rFiles], d.appendLegacyFile)
 	w.optStr("failureReason", f[rFailureReason])
 	w.optStr("failureMessage", f[rFailureMessage])
-	w.str("initialRunAt", initialRunAt(f, rc))
+	w.str("initialRunAt", initialRunAt(d, f, rc))
 	w.optStr("reviewedBy", f[rReviewedByUser])
 	w.reqBool("reviewed", f[rReviewed])
 	w.optStr("rejectionNote", f[rRejectionNote])
@@ -153,28 +148,28 @@ func appendLegacyRun(b []byte, run gjson.Result, rc RunContext, o Options) ([]by
 	w.key("workflow")
 	wf := openObj(w.b)
 	wf.str("object", "workflow")
-	wf.reqStr("id", f[rWorkflow].Get("id"))
-	wf.reqStr("version", f[rWorkflowVersion].Get("version"))
-	wf.reqStr("name", f[rWorkflow].Get("name"))
+	wf.reqStr("id", d.get(f[rWorkflow], "id"))
+	wf.reqStr("version", d.get(f[rWorkflowVersion], "version"))
+	wf.reqStr("name", d.get(f[rWorkflow], "name"))
 	w.b = wf.close()
-	writeCredits(&w, f[rUsage])
+	writeCredits(&w, d, f[rUsage])
 	return w.close(), nil
 }
 
 // writeRunName writes the legacy name: the update request's name when one was
 // sent, else files[0].name, else "" ([lossy]: the new run has no name).
-func writeRunName(w *obj, files gjson.Result, name *string) {
+func writeRunName(w *obj, d *doc, files gjson.Result, name *string) {
 	if name != nil {
 		w.str("name", *name)
 		return
 	}
-	w.reqStr("name", files.Get("0.name"))
+	w.reqStr("name", d.get(d.get(files, "0"), "name"))
 }
 
 // writeCredits writes usage {credits} when the new usage carries a number;
 // totalCredits and breakdown have no legacy counterpart (mapping §4.4).
-func writeCredits(w *obj, usage gjson.Result) {
-	if c := usage.Get("credits"); usage.IsObject() && c.Type == gjson.Number {
+func writeCredits(w *obj, d *doc, usage gjson.Result) {
+	if c := d.get(usage, "credits"); usage.IsObject() && c.Type == gjson.Number {
 		w.key("usage")
 		w.b = append(append(append(w.b, `{"credits":`...), c.Raw...), '}')
 	}
@@ -186,7 +181,7 @@ const legacyTimeLayout = "2006-01-02T15:04:05.000Z"
 // initialRunAt fills the legacy-required initialRunAt ([lossy]): the new value
 // when set, else startTime, else the proxy's receive time (create), else
 // files[0].createdAt (stable across calls), else now.
-func initialRunAt(f []gjson.Result, rc RunContext) string {
+func initialRunAt(d *doc, f []gjson.Result, rc RunContext) string {
 	if v := f[rInitialRunAt]; v.Type == gjson.String && v.Str != "" {
 		return v.Str
 	}
@@ -197,7 +192,7 @@ func initialRunAt(f []gjson.Result, rc RunContext) string {
 	if !rc.ReceivedAt.IsZero() {
 		return rc.ReceivedAt.UTC().Format(legacyTimeLayout)
 	}
-	if v := f[rFiles].Get("0.createdAt"); v.Type == gjson.String && v.Str != "" {
+	if v := d.get(d.get(f[rFiles], "0"), "createdAt"); v.Type == gjson.String && v.Str != "" {
 		return v.Str
 	}
 	now := rc.Now
@@ -207,15 +202,16 @@ func initialRunAt(f []gjson.Result, rc RunContext) string {
 	return now.UTC().Format(legacyTimeLayout)
 }
 
-// state carries per-call options through the response transforms.
+// state carries the indexed body and per-call options through the response transforms.
 type state struct {
+	*doc
 	o       Options
 	rep     *Report
 	reverse map[string]string // new processor id → legacy alias
 }
 
-func newState(o Options, rep *Report) *state {
-	st := &state{o: o, rep: rep}
+func newState(d *doc, o Options, rep *Report) *state {
+	st := &state{doc: d, o: o, rep: rep}
 	if len(o.ProcessorAliases) > 0 {
 		st.reverse = make(map[string]string, len(o.ProcessorAliases))
 		for legacy, id := range o.ProcessorAliases {

@@ -5,52 +5,57 @@ import "github.com/tidwall/gjson"
 // legacyRuleFailureReasons is the closed legacy enum of rule failure reasons.
 var legacyRuleFailureReasons = []string{"RULE_FAILED", "PARSE_ERROR", "VALUE_ERROR"}
 
+// ruleKeys are read from each rule in one pass, in the order of the writes.
+var ruleKeys = []string{"name", "valid", "validArray", "failureReason", "error"}
+
 // appendLegacySteps writes legacy stepRuns[]: only RULE_VALIDATION and
 // EXTERNAL_DATA_VALIDATION step runs, which legacy kept apart from outputs
 // (mapping §4.6). workflowRunId and files are dropped.
 func (st *state) appendLegacySteps(b []byte, stepRuns gjson.Result) []byte {
-	return appendArray(b, stepRuns, func(b []byte, sr gjson.Result) ([]byte, bool) {
-		kind := stepKind(sr)
+	var s stepRun
+	return st.appendArray(b, stepRuns, func(b []byte, sr gjson.Result) ([]byte, bool) {
+		st.readStepRun(sr, &s)
+		kind := st.stepKind(&s)
 		if !isValidationKind(kind) || !sr.IsObject() {
 			return b, false
 		}
 		w := openObj(b)
 		w.str("object", "workflow_step_run")
-		w.reqStr("id", sr.Get("id"))
-		status := sr.Get("status")
+		w.reqStr("id", s.f[sID])
+		status := s.f[sStatus]
 		if status.Str == "WAITING" {
 			w.str("status", "PENDING") // legacy has no WAITING; both mean "not executing yet"
 		} else {
 			w.reqStr("status", status)
 		}
 		w.key("step")
-		step := sr.Get("step")
+		step := s.f[sStep]
 		sw := openObj(w.b)
 		sw.str("object", "workflow_step")
-		sw.reqStr("id", step.Get("id"))
-		sw.reqStr("name", step.Get("name"))
+		sw.reqStr("id", st.get(step, "id"))
+		sw.reqStr("name", st.get(step, "name"))
 		sw.str("type", kind)
 		w.b = sw.close()
-		st.writeStepOutput(&w, sr.Get("result"), kind)
+		st.writeStepOutput(&w, &s, kind)
 		return w.close(), true
 	})
 }
 
 // writeStepOutput writes output when result is set: the rules without
 // allPassed, or the external endpoint's JSON body without its HTTP status.
-func (st *state) writeStepOutput(w *obj, result gjson.Result, kind string) {
-	if !result.IsObject() {
+func (st *state) writeStepOutput(w *obj, s *stepRun, kind string) {
+	if !s.f[sResult].IsObject() {
 		return
 	}
 	if kind == "EXTERNAL_DATA_VALIDATION" {
-		w.optAny("output", result.Get("response.data"))
+		w.optAny("output", st.get(s.member("response"), "data"))
 		return
 	}
 	w.key("output")
 	ow := openObj(w.b)
-	if rules := result.Get("rules"); rules.IsArray() {
+	if rules := s.member("rules"); rules.IsArray() {
 		ow.key("rules")
-		ow.b = appendArray(ow.b, rules, st.appendRule)
+		ow.b = st.appendArray(ow.b, rules, st.appendRule)
 	}
 	w.b = ow.close()
 }
@@ -61,15 +66,17 @@ func (st *state) appendRule(b []byte, r gjson.Result) ([]byte, bool) {
 	if !r.IsObject() {
 		return b, false
 	}
+	var f [5]gjson.Result
+	st.pick(r, ruleKeys, f[:])
 	w := openObj(b)
-	w.reqStr("name", r.Get("name"))
-	w.reqBool("valid", r.Get("valid"))
-	if va := r.Get("validArray"); va.IsArray() {
+	w.reqStr("name", f[0])
+	w.reqBool("valid", f[1])
+	if va := f[2]; va.IsArray() {
 		w.key("validArray")
-		w.b = appendArray(w.b, va, st.appendValidItem)
+		w.b = st.appendArray(w.b, va, st.appendValidItem)
 	}
-	w.optEnum("failureReason", r.Get("failureReason"), legacyRuleFailureReasons...)
-	w.optStr("error", r.Get("error"))
+	w.optEnum("failureReason", f[3], legacyRuleFailureReasons...)
+	w.optStr("error", f[4])
 	return w.close(), true
 }
 
