@@ -36,6 +36,8 @@ type Options struct {
 	PendingFor time.Duration    // time a new run stays PENDING; 0 = 200ms
 	ProcessFor time.Duration    // time from PROCESSING to the final status; 0 = 1s
 	MaxRuns    int              // memory bound; oldest runs evicted; 0 = 10000
+	// MaxUploadBytes bounds one streamed file upload; 0 = 64 MB.
+	MaxUploadBytes int64
 }
 
 // Sim is the simulator; it implements http.Handler and is safe for concurrent use.
@@ -50,6 +52,7 @@ type Sim struct {
 	creates  map[string]int // create calls per workflow id, for the _err scripts
 	textSeq  int            // names generated text files text-<n>.txt
 	requests []Recorded
+	st       *surfaceState // files, parse runs, processors, evaluation sets, workflows
 }
 
 // New returns a simulator with the given options.
@@ -66,7 +69,10 @@ func New(o Options) *Sim {
 	if o.MaxRuns <= 0 {
 		o.MaxRuns = defaultMaxRuns
 	}
-	s := &Sim{opt: o, runs: map[string]*run{}, creates: map[string]int{}}
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = maxUploadBytes
+	}
+	s := &Sim{opt: o, runs: map[string]*run{}, creates: map[string]int{}, st: newSurfaceState()}
 	s.handler = s.routes()
 	return s
 }
