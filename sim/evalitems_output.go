@@ -8,7 +8,7 @@ import (
 )
 
 // checkExpected validates a ProvidedProcessorOutput for the set's processor
-// type: 2026 (T34-T36) or legacy (§5.0.4, which also has fields-array form).
+// type: 2026 (T34-T36) or legacy (S§5.0.4, which also has fields-array form).
 func checkExpected(where string, v gjson.Result, typ string, legacy bool) *apiError {
 	if !v.IsObject() {
 		return badRequest("%s is required and must be an object", where)

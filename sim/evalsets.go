@@ -10,7 +10,7 @@ import (
 
 // Evaluation sets belong to a processor (2026: an entity). Items keep their
 // expected output as it was sent; each version renders it in its own shape
-// (surface spec §5.0.4, §8).
+// (surface spec S§5.0.4, S§8).
 
 type evalSet struct {
 	seq                 uint64

@@ -3,7 +3,7 @@ package sim
 import "strings"
 
 // Wire shapes of files in both versions (N: File_, FileSummary; L: File_,
-// surface spec §7.0).
+// surface spec S§7.0).
 
 type filePageJSON struct {
 	PageNumber int    `json:"pageNumber"`
@@ -149,5 +149,5 @@ func (f *storedFile) legacy(c contentFlags, parsed bool) legacyFullFileJSON {
 	return out
 }
 
-// fileDeleteMessage is the legacy confirmation (surface spec §1.2).
+// fileDeleteMessage is the legacy confirmation (surface spec S§1.2).
 const fileDeleteMessage = "File data has been successfully deleted."

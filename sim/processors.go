@@ -11,7 +11,7 @@ import (
 )
 
 // The processor family is still served in 2026-02-09 with its legacy
-// envelopes (surface spec §4); ids are new-style in both versions (D10) and
+// envelopes (surface spec S§4); ids are new-style in both versions (D10) and
 // the legacy dp_ aliases of the default workflow's processors are accepted.
 
 // processor is one processor with its draft and published versions.
@@ -130,7 +130,7 @@ var advancedKeys = map[string]keyTree{
 }
 
 // checkProcessorConfig validates a processor config of the given type; the
-// two versions differ only in the parser and page ranges (§4.0).
+// two versions differ only in the parser and page ranges (S§4.0).
 func checkProcessorConfig(c gjson.Result, typ string, legacy bool) *apiError {
 	if !c.IsObject() {
 		return badRequest("config must be an object")

@@ -91,7 +91,7 @@ func TestProcessorValidation(t *testing.T) {
 	for _, b := range bad {
 		assertAPIError(t, e.do("POST", "/processors", b), 400, codeInvalid)
 	}
-	// what 2026-02-09 refuses, 2025-04-21 accepted (§4.0)
+	// what 2026-02-09 refuses, 2025-04-21 accepted (S§4.0)
 	e.legacy("POST", "/processors", `{"name":"x","type":"EXTRACT","config":{"type":"EXTRACT","advancedOptions":{"pageRanges":[{"start":2}]}}}`).mustStatus(t, 200)
 	assertLegacyError(t, e.legacy("POST", "/processors", `{"name":"x","type":"EXTRACT","config":{"type":"EXTRACT","parser":{"engineVersion":"2"}}}`), 400)
 	assertLegacyError(t, e.legacy("POST", "/processors", `{"name":"x","type":"EXTRACT","cloneProcessorId":"ex_missing"}`), 404)

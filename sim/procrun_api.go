@@ -253,7 +253,7 @@ var (
 	procSources  = []string{"ADMIN", "BATCH_PROCESSOR_RUN", "PLAYGROUND", "WORKFLOW_CONFIGURATION", "WORKFLOW_RUN", "STUDIO", "API"}
 )
 
-// procRunList serves GET /processor_runs (identical in both versions, §4.1).
+// procRunList serves GET /processor_runs (identical in both versions, S§4.1).
 // Every run here was made through the API: source API, no source id.
 func (s *Sim) procRunList(req *http.Request, _ []byte, _ bool) (int, []byte, *apiError) {
 	v := req.URL.Query()
@@ -326,7 +326,7 @@ type batchRunJSON struct {
 	UpdatedAt string `json:"updatedAt"`
 }
 
-// batchRunGet serves GET /batch_processor_runs/{id} (identical in both versions, §4.2).
+// batchRunGet serves GET /batch_processor_runs/{id} (identical in both versions, S§4.2).
 func (s *Sim) batchRunGet(req *http.Request, _ []byte, _ bool) (int, []byte, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
