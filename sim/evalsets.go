@@ -13,11 +13,10 @@ import (
 // (surface spec S§5.0.4, S§8).
 
 type evalSet struct {
-	seq                 uint64
-	id, name, desc      string
-	entity              *processor
-	created, updated    time.Time
-	createdByAPIKeyName string
+	seq              uint64
+	id, name, desc   string
+	entity           *processor
+	created, updated time.Time
 }
 
 type evalItem struct {
