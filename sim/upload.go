@@ -92,15 +92,18 @@ func readFilePart(part *multipart.Part) (*storedFile, error) {
 	keepText := f.typ == "TXT" || f.typ == "CSV" || f.typ == "HTML" || f.typ == "XML"
 	var head bytes.Buffer
 	pages := 0
+	// window is the carried tail of the previous chunk plus this one, so a
+	// page mark split across two reads is counted once; all buffers are reused.
 	buf := make([]byte, 32<<10)
-	carry := []byte{}
+	window := make([]byte, 0, len(buf)+len(pdfPageMark))
+	carry := make([]byte, 0, len(pdfPageMark))
 	for {
 		n, err := part.Read(buf)
 		if n > 0 {
 			f.size += int64(n)
-			window := append(carry, buf[:n]...)
-			pages += bytes.Count(window, pdfPageMark) - bytes.Count(carry, pdfPageMark)
-			carry = append([]byte{}, window[max(0, len(window)-len(pdfPageMark)+1):]...)
+			window = append(append(window[:0], carry...), buf[:n]...)
+			pages += bytes.Count(window, pdfPageMark) // carry is shorter than a mark: nothing counted twice
+			carry = append(carry[:0], window[max(0, len(window)-len(pdfPageMark)+1):]...)
 			if keepText && head.Len() < maxKeptText {
 				head.Write(buf[:min(n, maxKeptText-head.Len())])
 			}
