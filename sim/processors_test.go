@@ -170,6 +170,13 @@ func TestProcessorRunErrorsAndBatch(t *testing.T) {
 	assertLegacyError(t, e.legacy("POST", "/processor_runs", `{"processorId":"dp_unknown","rawText":"a"}`), 404)
 	assertAPIError(t, e.do("POST", "/processor_runs", `{"processorId":"`+ExtractorID+`","version":"9.9","rawText":"a"}`), 404, codeNotFound)
 	assertAPIError(t, e.do("GET", "/processor_runs?source=EMAIL", ""), 400, codeInvalid)
+	failed := e.do("POST", "/processor_runs", `{"processorId":"`+ExtractorID+`","file":{"fileUrl":"https://f.example.org/x_fail.pdf"},"sync":true}`).mustStatus(t, 200).json
+	lf := e.legacy("GET", "/processor_runs/"+failed.Get("processorRun.id").String(), "").mustStatus(t, 200).json
+	for _, r := range []gjson.Result{failed.Get("processorRun"), lf.Get("processorRun")} {
+		if r.Get("status").String() != "FAILED" || r.Get("failureReason").String() == "" || r.Get("output").Raw != "{}" || r.Get("usage").Exists() {
+			t.Errorf("failed run: %s", r.Raw)
+		}
+	}
 	b := e.do("GET", "/batch_processor_runs/"+BatchProcessorRunID, "").mustStatus(t, 200).json
 	lb := e.legacy("GET", "/batch_processor_runs/"+BatchProcessorRunID, "").mustStatus(t, 200).json
 	if b.Raw != lb.Raw {
@@ -177,7 +184,7 @@ func TestProcessorRunErrorsAndBatch(t *testing.T) {
 	}
 	exactKeys(t, "batch", b.Get("batchProcessorRun"), []string{"object", "id", "processorId", "processorVersionId", "processorName", "metrics", "status", "source", "runCount", "options", "createdAt", "updatedAt"}, []string{"sourceId"})
 	assertLegacyError(t, e.legacy("GET", "/batch_processor_runs/bpr_nope", ""), 404)
-	if n := len(e.sim.st.procRuns.all()); n != 1 {
-		t.Errorf("%d processor runs, want 1", n)
+	if n := len(e.sim.st.procRuns.all()); n != 2 {
+		t.Errorf("%d processor runs, want the 2 good ones", n)
 	}
 }
