@@ -52,15 +52,15 @@ func seedProcessors(st *surfaceState) {
 		pv := &procVersion{id: v.ID, version: v.Version, description: deref(v.Description), config: cfg,
 			created: mustTime(v.CreatedAt), updated: mustTime(v.CreatedAt)}
 		pr.versions = append(pr.versions, pv)
-		st.processors.add(pr.id, pr, defaultMaxRuns)
+		st.processors.pin(pr.id, pr)
 	}
 	seed(classifier, classifierVersion, "CLASSIFY", legacyClassifyConfig)
 	seed(splitter, splitterVersion, "SPLITTER", legacySplitConfig)
 	seed(extractor, extractorVersion, "EXTRACT", legacyExtractConfig)
 	seed(condExtractor, condExtractorVersion, "EXTRACT", legacyCondConfig)
 	ex, _ := st.processors.get(ExtractorID)
-	st.batchRuns.add(BatchProcessorRunID, &batchRun{id: BatchProcessorRunID, proc: ex, version: ex.versions[0],
-		created: mustTime("2025-05-02T09:00:00Z"), updated: mustTime("2025-05-02T09:04:10Z")}, defaultMaxRuns)
+	st.batchRuns.pin(BatchProcessorRunID, &batchRun{id: BatchProcessorRunID, proc: ex, version: ex.versions[0],
+		created: mustTime("2025-05-02T09:00:00Z"), updated: mustTime("2025-05-02T09:04:10Z")})
 }
 
 // processorLocked finds a processor by id or legacy alias.

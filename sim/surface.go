@@ -19,8 +19,9 @@ import (
 // store is a bounded, creation-ordered map of one kind of object: the
 // oldest entries are evicted beyond max, as runs are (model.go).
 type store[T any] struct {
-	m     map[string]T
-	order []string
+	m      map[string]T
+	order  []string
+	pinned map[string]bool // seeded entries, never evicted
 }
 
 func newStore[T any]() *store[T] { return &store[T]{m: map[string]T{}} }
@@ -33,11 +34,24 @@ func (st *store[T]) get(id string) (T, bool) {
 func (st *store[T]) add(id string, v T, max int) {
 	st.m[id] = v
 	st.order = append(st.order, id)
-	for len(st.m) > max && len(st.order) > 0 {
-		delete(st.m, st.order[0])
-		st.order = st.order[1:]
+	for i := 0; len(st.m) > max+len(st.pinned) && i < len(st.order); {
+		if old := st.order[i]; st.pinned[old] {
+			i++
+		} else {
+			delete(st.m, old)
+			st.order = slices.Delete(st.order, i, i+1)
+		}
 	}
 	st.compact()
+}
+
+// pin stores a seeded entry that eviction skips.
+func (st *store[T]) pin(id string, v T) {
+	if st.pinned == nil {
+		st.pinned = map[string]bool{}
+	}
+	st.pinned[id] = true
+	st.add(id, v, len(st.m)+1)
 }
 
 func (st *store[T]) del(id string) bool {
