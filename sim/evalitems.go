@@ -103,7 +103,7 @@ func (s *Sim) legacyEvalItemCreate(_ *http.Request, body []byte) (int, []byte, *
 	if err != nil {
 		return 0, nil, err
 	}
-	one := gjson.Parse(`{"fileId":` + field(root, "fileId").Raw + `,"expectedOutput":` + rawOrNull(field(root, "expectedOutput")) + `}`)
+	one := gjson.Parse(`{"fileId":` + rawOrNull(field(root, "fileId")) + `,"expectedOutput":` + rawOrNull(field(root, "expectedOutput")) + `}`)
 	items, err := s.createItems(setID, []gjson.Result{one}, true)
 	if err != nil {
 		return 0, nil, err

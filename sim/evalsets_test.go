@@ -121,6 +121,8 @@ func TestEvaluationItemValidation(t *testing.T) {
 	assertLegacyError(t, e.legacy("POST", "/evaluation_set_items/bulk", `{"evaluationSetId":"`+ex+`","items":[{"fileId":"`+fid+`","expectedOutput":{}},{"fileId":"file_missing","expectedOutput":{}}]}`), 404)
 	assertLegacyError(t, e.legacy("POST", "/evaluation_set_items/evi_missing", `{"expectedOutput":{}}`), 404)
 	assertLegacyError(t, e.legacy("POST", "/evaluation_set_items", `{"evaluationSetId":"`+ex+`","fileId":"`+fid+`"}`), 400)
+	assertLegacyError(t, e.legacy("POST", "/evaluation_set_items", `{"evaluationSetId":"`+ex+`","expectedOutput":{"value":{}}}`), 400)
+	assertLegacyError(t, e.legacy("POST", "/evaluation_set_items", `{"evaluationSetId":"`+ex+`","fileId":7,"expectedOutput":{"value":{}}}`), 400)
 	if n := len(e.sim.st.evalItems.all()); n != 2 {
 		t.Errorf("%d items stored, want the 2 good ones (a bulk create is all or nothing)", n)
 	}
