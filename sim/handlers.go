@@ -37,6 +37,7 @@ func (s *Sim) newRoutes() *mux.Router {
 	m.HandleFunc("/workflow_runs/{id}", s.wrap(s.update, false)).Methods(http.MethodPost)
 	m.HandleFunc("/workflow_runs/{id}", s.wrap(s.delete, false)).Methods(http.MethodDelete)
 	m.HandleFunc("/workflow_runs/{id}/cancel", s.wrap(s.cancel, false)).Methods(http.MethodPost)
+	s.newSurfaceRoutes(m)
 	setFallbacks(m, false)
 	return m
 }

@@ -22,6 +22,7 @@ func (s *Sim) legacyRoutes() http.Handler {
 	m.HandleFunc("/workflow_runs/{id}", s.wrap(s.legacyDelete, true)).Methods(http.MethodDelete)
 	m.HandleFunc("/workflow_runs/{id}/cancel", s.wrap(s.legacyCancel, true)).Methods(http.MethodPost)
 	m.HandleFunc("/workflow_runs/{id}/outputs/{outputId}", s.wrap(s.legacyCorrect, true)).Methods(http.MethodPost)
+	s.legacySurfaceRoutes(m)
 	setFallbacks(m, true)
 	return m
 }

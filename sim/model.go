@@ -39,6 +39,8 @@ type Options struct {
 	// MaxRecorded bounds the request log (GET /_sim/requests); the oldest
 	// entries are overwritten; 0 = 1000.
 	MaxRecorded int
+	// MaxUploadBytes bounds one streamed file upload; 0 = 64 MB.
+	MaxUploadBytes int64
 }
 
 // Sim is the simulator; it implements http.Handler and is safe for concurrent use.
@@ -53,6 +55,7 @@ type Sim struct {
 	creates  map[string]int // create calls per workflow id, for the _err scripts
 	textSeq  int            // names generated text files text-<n>.txt
 	requests ring           // request log, bounded
+	st       *surfaceState  // files, parse runs, processors, evaluation sets, workflows
 }
 
 // New returns a simulator with the given options.
@@ -72,7 +75,10 @@ func New(o Options) *Sim {
 	if o.MaxRecorded <= 0 {
 		o.MaxRecorded = defaultMaxRecorded
 	}
-	s := &Sim{opt: o, runs: map[string]*run{}, creates: map[string]int{}, requests: newRing(o.MaxRecorded)}
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = maxUploadBytes
+	}
+	s := &Sim{opt: o, runs: map[string]*run{}, creates: map[string]int{}, requests: newRing(o.MaxRecorded), st: newSurfaceState()}
 	s.handler = s.routes()
 	return s
 }

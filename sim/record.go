@@ -117,7 +117,8 @@ func (s *Sim) dispatch(w http.ResponseWriter, r *http.Request, newAPI, legacyAPI
 func (s *Sim) record(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
 	sw := &statusWriter{ResponseWriter: w}
 	var body []byte
-	if r.Body != nil {
+	var note json.RawMessage // what a streamed upload handler reports of its body
+	if r.Body != nil && !streamed(r) {
 		b, err := io.ReadAll(http.MaxBytesReader(sw, r.Body, maxBodyBytes))
 		body = b
 		var tooBig *http.MaxBytesError
@@ -129,10 +130,14 @@ func (s *Sim) record(w http.ResponseWriter, r *http.Request, next http.HandlerFu
 		}
 	}
 	if sw.status == 0 {
-		next(sw, r.WithContext(context.WithValue(r.Context(), bodyKey{}, body)))
+		ctx := context.WithValue(context.WithValue(r.Context(), bodyKey{}, body), streamKey{}, &note)
+		next(sw, r.WithContext(ctx))
 	}
 	rec := Recorded{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: redactHeader(r.Header),
 		Body: logBody(body), Status: sw.status}
+	if note != nil {
+		rec.Body = note
+	}
 	if rec.Status == 0 {
 		rec.Status = http.StatusOK
 	}

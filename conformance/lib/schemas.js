@@ -15,6 +15,32 @@ const addFormats = require("ajv-formats");
 const ROOT = path.join(__dirname, "..");
 const NM = path.join(ROOT, "node_modules");
 
+// Response types of the legacy methods beyond workflow runs (files, parse,
+// processor family, evaluation sets and items, workflows).
+const SURFACE_LEGACY = [
+  "FileListResponse", "FileGetResponse", "FileDeleteResponse", "FileUploadResponse",
+  "ParserRun", "ParserRunStatus", "ParserRunGetResponse", "ParserRunDeleteResponse",
+  "ProcessorRunListResponse", "ProcessorRunCreateResponse", "ProcessorRunGetResponse", "ProcessorRunDeleteResponse",
+  "ProcessorRunCancelResponse", "BatchProcessorRunGetResponse", "ListProcessorsResponse", "ProcessorCreateResponse",
+  "ProcessorUpdateResponse", "ProcessorVersionGetResponse", "ProcessorVersionListResponse", "ProcessorVersionCreateResponse",
+  "WorkflowCreateResponse", "EvaluationSetListResponse", "EvaluationSetCreateResponse", "EvaluationSetGetResponse",
+  "EvaluationSetItemListResponse", "EvaluationSetItemCreateResponse", "EvaluationSetItemUpdateResponse",
+  "EvaluationSetItemDeleteResponse", "EvaluationSetItemCreateBatchResponse",
+];
+
+// The 2026-02-09 types those methods map to (responses and request bodies).
+const SURFACE_NEW = [
+  "File_", "FilesListResponse", "FilesDeleteResponse", "ParseRun", "ParseRunsDeleteResponse",
+  "ProcessorRunListResponse", "ProcessorRunCreateResponse", "ProcessorRunGetResponse", "ProcessorRunDeleteResponse",
+  "ProcessorRunCancelResponse", "BatchProcessorRunGetResponse", "LegacyListProcessorsResponse", "ProcessorCreateResponse",
+  "ProcessorUpdateResponse", "ProcessorVersionGetResponse", "ProcessorVersionListResponse", "ProcessorVersionCreateResponse",
+  "Workflow", "EvaluationSet", "EvaluationSetsListResponse", "EvaluationSetItem", "EvaluationSetItemsListResponse",
+  "EvaluationSetItemsCreateResponse", "EvaluationSetItemsDeleteResponse",
+  "ParseRunsCreateRequest", "ProcessorRunCreateRequest", "ProcessorCreateRequest", "ProcessorUpdateRequest",
+  "ProcessorVersionCreateRequest", "EvaluationSetsCreateRequest", "EvaluationSetItemsCreateRequest",
+  "EvaluationSetItemsUpdateRequest", "WorkflowsCreateRequest",
+];
+
 // Legacy (extend-ai@0.0.12) response and error-body types the proxy emits.
 const LEGACY_TYPES = [
   "WorkflowRunCreateResponse",
@@ -31,6 +57,8 @@ const LEGACY_TYPES = [
   // Request types: used to check what the test itself sends is well-typed.
   "WorkflowRunCreateRequest",
   "BatchWorkflowRunCreateRequest",
+  // The rest of the legacy surface (docs/spec/surface-2026-02-09.md).
+  ...SURFACE_LEGACY,
 ];
 
 // New (extend-ai@1.17.0) response and request types the simulator serves/receives.
@@ -43,6 +71,7 @@ const NEW_TYPES = [
   "WorkflowRunsCreateBatchRequest",
   "WorkflowRunsUpdateRequest",
   "ApiError",
+  ...SURFACE_NEW,
 ];
 
 const SIDES = {
@@ -174,7 +203,7 @@ function newValidators() {
   return newer;
 }
 
-module.exports = { legacyValidators, newValidators, loadSchemas, LEGACY_TYPES, NEW_TYPES };
+module.exports = { legacyValidators, newValidators, loadSchemas, LEGACY_TYPES, NEW_TYPES, SURFACE_LEGACY, SURFACE_NEW };
 
 if (require.main === module) {
   for (const side of Object.keys(SIDES)) {
