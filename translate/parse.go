@@ -12,6 +12,10 @@ import (
 
 const parserRunDeletedMessage = "Parser run data has been successfully deleted."
 
+// legacyDetails are the BlockDetails variants 0.0.12 declares; the others
+// (EmptyBlockDetails) are written as {}.
+var legacyDetails = map[string]bool{"table_details": true, "table_cell_details": true, "figure_details": true}
+
 // legacyBlockTypes is the closed 0.0.12 BlockType enum.
 var legacyBlockTypes = []string{"text", "heading", "section_heading", "table", "figure"}
 
@@ -216,7 +220,11 @@ func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
 	w.str("type", typ)
 	w.reqStr("content", bl.Get("content"))
 	w.key("details")
-	w.b = appendNoNullsOr(w.b, bl.Get("details"), "{}")
+	if d := bl.Get("details"); legacyDetails[d.Get("type").String()] {
+		w.b = appendNoNulls(w.b, d)
+	} else {
+		w.b = append(w.b, "{}"...) // text, key-value, barcode and formula details are new (T5)
+	}
 	w.key("metadata")
 	mw := openObj(w.b)
 	if pg := bl.Get("metadata.page"); pg.IsObject() {

@@ -63,7 +63,7 @@ var surfaceChanges = []Change{
 		Lossy:       []string{objParserRun + ":config", objParserRun + ":usage"},
 		Golden:      []string{"parse_response", "parse_failed"}},
 	{Name: "parse-block-types", Tag: TagSilent, Routes: []string{RouteParse, RouteParserRunGet},
-		Description: "Block types the legacy enum lacks (table_head, table_cell, key_value, page_number, barcode, formula, header, footer) become text (translate.parseBlockTypes: text, drop or passthrough); parentBlockId and children are left out.",
+		Description: "Block types the legacy enum lacks (table_head, table_cell, key_value, page_number, barcode, formula, header, footer) become text (translate.parseBlockTypes: text, drop or passthrough); details other than table, table-cell and figure details are {}; parentBlockId and children are left out.",
 		Lossy:       []string{objParserRun + ":chunks.#.blocks.#.type"},
 		Reports:     []string{"chunks.#.blocks.#"},
 		Golden:      []string{"parse_response"}},
