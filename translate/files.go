@@ -13,30 +13,32 @@ const (
 // FileSummary (S§7.0, FS→LF): nulls left out, contents.markdown
 // rebuilt from the sections (D4), pages[].rawText and usage gone.
 func appendSurfaceFile(b []byte, f gjson.Result) []byte {
+	m := members(f, "id", "name", "type", "presignedUrl", "parentFileId", "contents", "metadata", "createdAt", "updatedAt")
 	w := openObj(b)
 	w.str("object", "file")
-	w.reqStr("id", f.Get("id"))
-	w.reqStr("name", f.Get("name"))
-	w.optEnum("type", f.Get("type"), legacyFileTypes...)
-	w.optStr("presignedUrl", f.Get("presignedUrl"))
-	w.optStr("parentFileId", f.Get("parentFileId"))
-	if c := f.Get("contents"); c.IsObject() {
+	w.reqStr("id", m[0])
+	w.reqStr("name", m[1])
+	w.optEnum("type", m[2], legacyFileTypes...)
+	w.optStr("presignedUrl", m[3])
+	w.optStr("parentFileId", m[4])
+	if m[5].IsObject() {
 		w.key("contents")
-		w.b = appendFileContents(w.b, c)
+		w.b = appendFileContents(w.b, m[5])
 	}
 	w.key("metadata")
-	w.b = appendFileMetadata(w.b, f.Get("metadata"))
-	w.reqStr("createdAt", f.Get("createdAt"))
-	w.reqStr("updatedAt", f.Get("updatedAt"))
+	w.b = appendFileMetadata(w.b, m[6])
+	w.reqStr("createdAt", m[7])
+	w.reqStr("updatedAt", m[8])
 	return w.close()
 }
 
 // appendFileContents projects FileContents; markdown is the sections'
 // markdown joined by a blank line (D4), an approximation of the legacy text.
 func appendFileContents(b []byte, c gjson.Result) []byte {
+	m := members(c, "rawText", "sections", "pages", "sheets")
 	w := openObj(b)
-	w.optStr("rawText", c.Get("rawText"))
-	if secs := c.Get("sections"); secs.IsArray() {
+	w.optStr("rawText", m[0])
+	if secs := m[1]; secs.IsArray() {
 		var md []byte
 		n := 0
 		secs.ForEach(func(_, s gjson.Result) bool {
@@ -53,22 +55,23 @@ func appendFileContents(b []byte, c gjson.Result) []byte {
 			w.str("markdown", string(md))
 		}
 	}
-	if pages := c.Get("pages"); pages.IsArray() {
+	if pages := m[2]; pages.IsArray() {
 		w.key("pages")
 		w.b = appendArray(w.b, pages, func(b []byte, p gjson.Result) ([]byte, bool) {
 			if !p.IsObject() {
 				return b, false
 			}
+			pm := members(p, "pageNumber", "pageHeight", "pageWidth", "markdown", "html")
 			pw := openObj(b)
-			pw.optNum("pageNumber", p.Get("pageNumber"))
-			pw.optNum("pageHeight", p.Get("pageHeight"))
-			pw.optNum("pageWidth", p.Get("pageWidth"))
-			pw.optStr("markdown", p.Get("markdown"))
-			pw.optStr("html", p.Get("html"))
+			pw.optNum("pageNumber", pm[0])
+			pw.optNum("pageHeight", pm[1])
+			pw.optNum("pageWidth", pm[2])
+			pw.optStr("markdown", pm[3])
+			pw.optStr("html", pm[4])
 			return pw.close(), true
 		})
 	}
-	if sheets := c.Get("sheets"); sheets.IsArray() {
+	if sheets := m[3]; sheets.IsArray() {
 		w.key("sheets")
 		w.b = appendArray(w.b, sheets, func(b []byte, s gjson.Result) ([]byte, bool) {
 			if !s.IsObject() {

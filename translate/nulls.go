@@ -165,3 +165,22 @@ func appendArray(b []byte, arr gjson.Result, fn func(b []byte, v gjson.Result) (
 	})
 	return append(b, ']')
 }
+
+// members reads several keys of an object in one pass (the first occurrence
+// of a key wins, as with gjson's Get), stopping once all are found, so a
+// writer never rescans a large object once per field.
+func members(r gjson.Result, keys ...string) []gjson.Result {
+	out := make([]gjson.Result, len(keys))
+	left := len(keys)
+	r.ForEach(func(k, v gjson.Result) bool {
+		for i, key := range keys {
+			if k.Str == key && !out[i].Exists() {
+				out[i] = v
+				left--
+				break
+			}
+		}
+		return left > 0
+	})
+	return out
+}

@@ -114,38 +114,39 @@ func appendParserRunStatus(b []byte, run gjson.Result) []byte {
 
 // appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, S§2.1).
 func appendParserRun(b []byte, run gjson.Result, c *Context) []byte {
+	m := members(run, "id", "file", "output", "status", "failureReason", "metrics", "config", "usage")
+	chunks := members(m[2], "chunks")[0]
 	w := openObj(b)
 	w.str("object", "parser_run")
-	w.reqStr("id", run.Get("id"))
-	w.reqStr("fileId", run.Get("file.id"))
-	output := run.Get("output")
+	w.reqStr("id", m[0])
+	w.reqStr("fileId", m[1].Get("id"))
 	w.key("chunks")
-	w.b = appendArray(w.b, output.Get("chunks"), func(b []byte, ch gjson.Result) ([]byte, bool) {
+	w.b = appendArray(w.b, chunks, func(b []byte, ch gjson.Result) ([]byte, bool) {
 		if !ch.IsObject() {
 			return b, false
 		}
 		return appendChunk(b, ch, c), true
 	})
 	// A failed run (null output) has no chunks: appendArray writes [] (D5).
-	w.str("status", legacyParseStatus(run.Get("status").String()))
-	w.optStr("failureReason", run.Get("failureReason"))
+	w.str("status", legacyParseStatus(m[3].String()))
+	w.optStr("failureReason", m[4])
 	w.key("metrics")
-	if mt := run.Get("metrics"); mt.IsObject() {
+	if mt := m[5]; mt.IsObject() {
 		mw := openObj(w.b)
 		mw.raw("processingTimeMs", numOr(mt.Get("processingTimeMs"), "0"))
 		mw.raw("pageCount", numOr(mt.Get("pageCount"), "0"))
 		w.b = mw.close()
 	} else {
 		c.Report.synthesized("metrics")
-		w.b = fmt.Appendf(w.b, `{"processingTimeMs":0,"pageCount":%d}`, pagesIn(output.Get("chunks")))
+		w.b = fmt.Appendf(w.b, `{"processingTimeMs":0,"pageCount":%d}`, pagesIn(chunks))
 	}
 	w.key("config")
-	if cfg := run.Get("config"); cfg.IsObject() {
+	if cfg := m[6]; cfg.IsObject() {
 		w.b = appendLegacyParseConfig(w.b, cfg)
 	} else {
 		w.b = append(w.b, "{}"...)
 	}
-	if cr := run.Get("usage.credits"); cr.Type == gjson.Number {
+	if cr := m[7].Get("credits"); cr.Type == gjson.Number {
 		w.key("usage")
 		w.b = append(append(append(w.b, `{"credits":`...), cr.Raw...), '}')
 	}
@@ -174,19 +175,20 @@ func pagesIn(chunks gjson.Result) int64 {
 
 // appendChunk writes a legacy Chunk: nulls out, blocks mapped (D5).
 func appendChunk(b []byte, ch gjson.Result, c *Context) []byte {
+	m := members(ch, "type", "content", "metadata", "blocks")
 	w := openObj(b)
 	w.str("object", "chunk")
-	w.reqStr("type", ch.Get("type"))
-	w.reqStr("content", ch.Get("content"))
+	w.reqStr("type", m[0])
+	w.reqStr("content", m[1])
 	w.key("metadata")
 	mw := openObj(w.b)
-	if pr := ch.Get("metadata.pageRange"); pr.IsObject() {
+	if pr := m[2].Get("pageRange"); pr.IsObject() {
 		mw.key("pageRange")
 		mw.b = appendNoNulls(mw.b, pr)
 	}
 	w.b = mw.close()
 	w.key("blocks")
-	w.b = appendArray(w.b, ch.Get("blocks"), func(b []byte, bl gjson.Result) ([]byte, bool) {
+	w.b = appendArray(w.b, m[3], func(b []byte, bl gjson.Result) ([]byte, bool) {
 		return appendBlock(b, bl, c)
 	})
 	return w.close()
@@ -199,7 +201,8 @@ func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
 	if !bl.IsObject() {
 		return b, false
 	}
-	typ := bl.Get("type").String()
+	m := members(bl, "id", "type", "content", "details", "metadata", "polygon", "boundingBox")
+	typ := m[1].String()
 	known := false
 	for _, t := range legacyBlockTypes {
 		known = known || t == typ
@@ -216,26 +219,26 @@ func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
 	}
 	w := openObj(b)
 	w.str("object", "block")
-	w.reqStr("id", bl.Get("id"))
+	w.reqStr("id", m[0])
 	w.str("type", typ)
-	w.reqStr("content", bl.Get("content"))
+	w.reqStr("content", m[2])
 	w.key("details")
-	if d := bl.Get("details"); legacyDetails[d.Get("type").String()] {
+	if d := m[3]; legacyDetails[d.Get("type").String()] {
 		w.b = appendNoNulls(w.b, d)
 	} else {
 		w.b = append(w.b, "{}"...) // text, key-value, barcode and formula details are new (T5)
 	}
 	w.key("metadata")
 	mw := openObj(w.b)
-	if pg := bl.Get("metadata.page"); pg.IsObject() {
+	if pg := m[4].Get("page"); pg.IsObject() {
 		mw.key("page")
 		mw.b = appendNoNulls(mw.b, pg)
 	}
 	w.b = mw.close()
 	w.key("polygon")
-	w.b = appendNoNullsOr(w.b, bl.Get("polygon"), "[]")
+	w.b = appendNoNullsOr(w.b, m[5], "[]")
 	w.key("boundingBox")
-	w.b = appendNoNullsOr(w.b, bl.Get("boundingBox"), "{}")
+	w.b = appendNoNullsOr(w.b, m[6], "{}")
 	return w.close(), true
 }
 
