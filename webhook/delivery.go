@@ -69,10 +69,11 @@ func (e *deliveryError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s", e.status, e.msg)
 }
 
-// Timeout bounds a whole job: the delivery plus a payload completion.
+// Timeout bounds a whole job: the delivery plus a payload completion, each
+// bounded by the destination timeout.
 func (w *deliveryWorker) Timeout(job *river.Job[deliveryArgs]) time.Duration {
 	if d := w.r.dests[job.Args.Destination]; d != nil {
-		return d.Timeout.Std() + 30*time.Second
+		return 2*d.Timeout.Std() + time.Second
 	}
 	return time.Minute
 }
@@ -212,7 +213,7 @@ func (r *Relay) legacyPayloadOf(ctx context.Context, d *dest, a deliveryArgs) ([
 	if ch == nil {
 		return nil, fmt.Errorf("%w: unknown event type %s", errUntranslatable, a.EventType)
 	}
-	return d.legacyPayload(ch, payload, r.opt.Translate, r.fetcher(ctx))
+	return d.legacyPayload(ch, payload, r.opt.Translate, r.fetcher(ctx, d.Timeout.Std()))
 }
 
 // logDelivery notes an attempt outcome without payloads or secrets.

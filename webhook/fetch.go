@@ -27,7 +27,7 @@ const maxFetchedBytes = 64 << 20
 
 // fetcher returns the GET /workflow_runs/{id} completion call, nil when the
 // relay has no upstream. Errors are transient: the delivery is retried.
-func (r *Relay) fetcher(ctx context.Context) fetchRun {
+func (r *Relay) fetcher(ctx context.Context, timeout time.Duration) fetchRun {
 	if r.opt.Upstream == nil {
 		return nil
 	}
@@ -37,7 +37,7 @@ func (r *Relay) fetcher(ctx context.Context) fetchRun {
 		if k := r.opt.Config.APIKey.Resolve(); k != "" {
 			h.Set("Authorization", "Bearer "+k)
 		}
-		body, err := r.get(ctx, u.String(), h, 30*time.Second)
+		body, err := r.get(ctx, u.String(), h, timeout)
 		if err != nil {
 			return nil, fmt.Errorf("completing workflow run %s: %w", id, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -173,6 +174,35 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// reserveAddr finds a free loopback port (nothing listens on it afterwards).
+func reserveAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// listenOn listens on addr, retrying briefly while the port is released.
+func listenOn(t *testing.T, addr string) net.Listener {
+	t.Helper()
+	for i := 0; ; i++ {
+		l, err := net.Listen("tcp", addr)
+		if err == nil {
+			return l
+		}
+		if i > 50 {
+			t.Fatal(err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -144,7 +144,7 @@ func (r *Relay) riverConfig(longest time.Duration) *river.Config {
 	for _, name := range r.order {
 		queues[queueName(name)] = river.QueueConfig{MaxWorkers: r.opt.Workers}
 	}
-	jobTimeout := longest + 30*time.Second // the delivery plus payload completion
+	jobTimeout := 2*longest + time.Second // the delivery plus a payload completion (deliveryWorker.Timeout)
 	rescue := r.opt.RescueAfter
 	if rescue <= 0 {
 		rescue = longest + time.Minute

@@ -130,6 +130,8 @@ func (r *Relay) lastErrors(ctx context.Context, s *DestinationStats) error {
 			continue
 		}
 		last := list[len(list)-1]
+		// River prefixes the reason of a cancelled (dead at once) job.
+		last.Error = strings.TrimPrefix(last.Error, "JobCancelError: ")
 		s.LastErrors = append(s.LastErrors, LastError{EventID: id, EventType: typ, Attempt: last.Attempt,
 			Status: statusOf(last.Error), Error: last.Error, At: last.At.UTC()})
 	}

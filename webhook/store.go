@@ -82,8 +82,8 @@ var (
 	sqliteDialect = dialect{
 		age:        "(julianday('now') - julianday(%s)) * 86400",
 		args:       "json_extract(args, '$.%s')",
-		errorsText: "errors",
-		hasErrors:  "errors IS NOT NULL AND errors <> '[]'",
+		errorsText: "json(errors)",
+		hasErrors:  "errors IS NOT NULL AND json_array_length(errors) > 0",
 		since:      "julianday(created_at) >= julianday($2)",
 		timeArg:    func(t time.Time) any { return t.UTC().Format("2006-01-02 15:04:05.000") },
 		q:          func(s string) string { return s },
