@@ -18,6 +18,7 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
+	"github.com/extend-compat-proxy/extend-compat-proxy/webhook"
 )
 
 // Config is every operational setting. The zero value is not useful; start from Default().
@@ -57,6 +58,8 @@ type Config struct {
 	Rollout rollout.Config `yaml:"rollout"`
 	// Shadow bounds and tunes the background comparison (reloadable).
 	Shadow shadow.Config `yaml:"shadow"`
+	// Webhooks is the durable webhook relay (restart to apply); off without destinations.
+	Webhooks webhook.Config `yaml:"webhooks"`
 }
 
 // Timeouts are server, upstream and per-request deadlines.
@@ -127,6 +130,7 @@ func Default() Config {
 		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
 		Rollout:   rollout.DefaultConfig(),
 		Shadow:    shadow.DefaultConfig(),
+		Webhooks:  webhook.DefaultConfig(),
 	}
 }
 
@@ -216,6 +220,7 @@ func (c Config) Validate() error {
 	}
 	p = append(p, c.Rollout.Validate()...)
 	p = append(p, c.Shadow.Validate()...)
+	p = append(p, c.Webhooks.Validate()...)
 	if len(p) == 0 {
 		return nil
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
 	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+	"github.com/extend-compat-proxy/extend-compat-proxy/webhook"
 )
 
 // ReadyWindow is how recently the upstream must have answered for /readyz.
@@ -38,6 +39,7 @@ type Server struct {
 	Sim      *sim.Sim // nil unless upstream is "sim"
 	Rollout  *rollout.Controller
 	Shadow   *shadow.Shadower
+	Webhooks *webhook.Relay // nil unless webhooks.destinations are configured
 	servers  []*http.Server
 	addrs    map[string]string
 	wg       sync.WaitGroup
@@ -71,7 +73,11 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.Proxy = p
-	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts); err != nil {
+	if s.Webhooks, err = s.openWebhooks(upstream, reg, opt.Translate); err != nil {
+		s.closeNow()
+		return nil, err
+	}
+	if err := s.listen("proxy", cfg.Listen, withWebhooks(s.Webhooks, p), cfg.Timeouts); err != nil {
 		s.closeNow()
 		return nil, err
 	}
@@ -155,6 +161,11 @@ func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
 	report := s.Shadow.Handler(func() any { return s.Rollout.Status() })
 	mux.Handle("GET /admin/shadow", report)
 	mux.Handle("GET /admin/shadow.json", report)
+	if s.Webhooks != nil {
+		mux.Handle("/admin/webhooks", s.Webhooks.AdminHandler())
+		mux.Handle("/admin/webhooks.json", s.Webhooks.AdminHandler())
+		mux.Handle("/admin/webhooks/", s.Webhooks.AdminHandler())
+	}
 	return mux
 }
 
@@ -202,6 +213,11 @@ func (s *Server) Close(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	if s.Webhooks != nil {
+		if err := s.Webhooks.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	s.wg.Wait()
 	return errors.Join(errs...)
 }
@@ -217,6 +233,11 @@ func (s *Server) closeNow() {
 	}
 	for _, srv := range s.servers {
 		_ = srv.Close()
+	}
+	if s.Webhooks != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = s.Webhooks.Close(ctx)
 	}
 	s.wg.Wait()
 }

@@ -74,7 +74,7 @@ var DefaultRetry = []Duration{0, Duration(5 * time.Second), Duration(5 * time.Mi
 // DefaultConfig returns the defaults documented on Config.
 func DefaultConfig() Config {
 	return Config{Store: "sqlite:extend-compat-webhooks.db", MaxBodyBytes: 10 << 20,
-		Tolerance: Duration(300 * time.Second)}
+		Tolerance: Duration(300 * time.Second), Destinations: []Destination{}}
 }
 
 // withDefaults fills the per-destination defaults.
