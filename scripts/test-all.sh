@@ -16,6 +16,10 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
 go vet ./...
 
+step "PostgreSQL for the webhook relay's replica tests"
+# Exports EXTEND_COMPAT_TEST_POSTGRES; without it those tests skip with a message.
+source scripts/postgres.sh
+
 step "go test -race ./..."
 go test -race -count=1 -timeout 15m ./...
 

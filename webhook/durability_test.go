@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,6 +23,7 @@ import (
 const (
 	childStoreEnv    = "WEBHOOK_TEST_CHILD_STORE"
 	childReceiverEnv = "WEBHOOK_TEST_CHILD_RECEIVER"
+	childWorkersEnv  = "WEBHOOK_TEST_CHILD_WORKERS" // delivery workers; default 1
 )
 
 func TestMain(m *testing.M) {
@@ -36,9 +38,11 @@ func TestMain(m *testing.M) {
 // inbound address and runs until it is killed.
 func runChild() {
 	cfg := DefaultConfig()
-	cfg.Store = "sqlite:" + os.Getenv(childStoreEnv)
+	cfg.Store = os.Getenv(childStoreEnv) // sqlite:<file> or postgres://...
 	cfg.Destinations = []Destination{childDestination(os.Getenv(childReceiverEnv))}
-	r, err := New(context.Background(), Options{Config: cfg, Workers: 1, PollInterval: 20 * time.Millisecond})
+	workers, _ := strconv.Atoi(os.Getenv(childWorkersEnv))
+	r, err := New(context.Background(), Options{Config: cfg, Workers: max(workers, 1), PollInterval: 20 * time.Millisecond,
+		RescueAfter: 3 * time.Second})
 	if err == nil {
 		err = r.Start(context.Background())
 	}
@@ -49,6 +53,26 @@ func runChild() {
 	srv := httptest.NewServer(r)
 	fmt.Println("ADDR", srv.URL)
 	select {}
+}
+
+// startChild runs runChild in a new process of this test binary and returns
+// it with its inbound base URL; the process is killed at the end of the test.
+func startChild(t *testing.T, store, receiverURL string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childStoreEnv+"="+store, childReceiverEnv+"="+receiverURL)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
+	if err != nil || !ok {
+		t.Fatalf("child: %q %v", line, err)
+	}
+	return cmd, addr
 }
 
 func childDestination(url string) Destination {
@@ -98,19 +122,7 @@ func TestKillBetweenAckAndDelivery(t *testing.T) {
 		}
 	}()
 	file := filepath.Join(t.TempDir(), "webhooks.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childStoreEnv+"="+file, childReceiverEnv+"="+recv.URL)
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
-	if err != nil || !ok {
-		t.Fatalf("child: %q %v", line, err)
-	}
+	cmd, addr := startChild(t, "sqlite:"+file, recv.URL)
 	for _, id := range []string{"kill-a", "kill-b"} {
 		body := event(id, "parse_run.processed", map[string]any{"object": "parse_run_status", "id": id, "status": "PROCESSED"})
 		if code, b := signedPost(t, addr+"/webhooks/orders", testNewSecret, time.Now(), body); code != 200 {

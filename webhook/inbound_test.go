@@ -186,3 +186,15 @@ func TestLegacyDocsReceiver(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreUnavailable: when the event cannot be stored the vendor gets 503
+// (and retries), never a 200.
+func TestStoreUnavailable(t *testing.T) {
+	rc := newReceiver(t)
+	r, srv := startRelay(t, Options{Config: testConfig(t, rc.srv.URL)})
+	r.st.db.Close() // the SQLite handle River writes through
+	code, body := signedPost(t, srv.URL+"/webhooks/orders", testNewSecret, time.Now(), goldenEvent(t, "workflow_created"))
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "retry later") {
+		t.Fatalf("%d %s", code, body)
+	}
+}
