@@ -18,6 +18,7 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
+	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
 	"github.com/extend-compat-proxy/extend-compat-proxy/webhook"
 )
 
@@ -105,6 +106,8 @@ type Translate struct {
 type Simulator struct {
 	PendingFor Duration `yaml:"pendingFor"` // default 200ms
 	ProcessFor Duration `yaml:"processFor"` // default 1s
+	// Webhooks are endpoints the simulator sends its runs' events to (signed, retried). Default none.
+	Webhooks []sim.WebhookEndpoint `yaml:"webhooks"`
 }
 
 // Default returns the documented defaults.
@@ -127,7 +130,7 @@ func Default() Config {
 		Retry:     Retry{MaxAttempts: 3, BaseDelay: D(100 * time.Millisecond), MaxDelay: D(2 * time.Second)},
 		Log:       Log{Level: "info", Format: "json"},
 		Translate: Translate{MaxFiles: 50},
-		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
+		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second), Webhooks: []sim.WebhookEndpoint{}},
 		Rollout:   rollout.DefaultConfig(),
 		Shadow:    shadow.DefaultConfig(),
 		Webhooks:  webhook.DefaultConfig(),
@@ -221,6 +224,7 @@ func (c Config) Validate() error {
 	p = append(p, c.Rollout.Validate()...)
 	p = append(p, c.Shadow.Validate()...)
 	p = append(p, c.Webhooks.Validate()...)
+	p = append(p, sim.ValidateWebhooks(c.Simulator.Webhooks)...)
 	if len(p) == 0 {
 		return nil
 	}

@@ -40,6 +40,7 @@ type Server struct {
 	Rollout  *rollout.Controller
 	Shadow   *shadow.Shadower
 	Webhooks *webhook.Relay // nil unless webhooks.destinations are configured
+	simHooks *sim.WebhookSender
 	servers  []*http.Server
 	addrs    map[string]string
 	wg       sync.WaitGroup
@@ -118,9 +119,10 @@ func (s *Server) upstreamURL() (*url.URL, error) {
 		return url.Parse(s.cfg.Upstream)
 	}
 	s.Sim = sim.New(sim.Options{PendingFor: s.cfg.Simulator.PendingFor.Std(), ProcessFor: s.cfg.Simulator.ProcessFor.Std()})
-	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts); err != nil {
+	if err := s.listen("sim", s.cfg.SimListen, s.simHandler(), s.cfg.Timeouts); err != nil {
 		return nil, err
 	}
+	s.startSimWebhooks()
 	return url.Parse("http://" + s.addrs["sim"])
 }
 
@@ -218,6 +220,9 @@ func (s *Server) Close(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	if s.simHooks != nil {
+		s.simHooks.Close()
+	}
 	s.wg.Wait()
 	return errors.Join(errs...)
 }
@@ -238,6 +243,9 @@ func (s *Server) closeNow() {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_ = s.Webhooks.Close(ctx)
+	}
+	if s.simHooks != nil {
+		s.simHooks.Close()
 	}
 	s.wg.Wait()
 }

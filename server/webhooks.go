@@ -44,3 +44,27 @@ func withWebhooks(relay *webhook.Relay, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// simHandler is the simulator, plus GET /webhook_payloads/{token} (signed
+// payload URLs) when the simulator sends webhooks.
+func (s *Server) simHandler() http.Handler {
+	if len(s.cfg.Simulator.Webhooks) == 0 {
+		return s.Sim
+	}
+	s.simHooks = s.Sim.StartWebhooks(s.cfg.Simulator.Webhooks, 0)
+	hooks, simulator := s.simHooks, s.Sim
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/webhook_payloads/") {
+			hooks.ServeHTTP(w, r)
+			return
+		}
+		simulator.ServeHTTP(w, r)
+	})
+}
+
+// startSimWebhooks tells the sender where the simulator listens.
+func (s *Server) startSimWebhooks() {
+	if s.simHooks != nil {
+		s.simHooks.SetPayloadBase("http://" + s.addrs["sim"])
+	}
+}

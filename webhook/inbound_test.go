@@ -89,9 +89,10 @@ func TestSignatureChecks(t *testing.T) {
 	if n := rc.count(); n != 1 {
 		t.Fatalf("%d deliveries, want 1", n)
 	}
-	if s := stats(t, r, "orders"); s.Received != 1 || s.Delivered != 1 {
-		t.Fatalf("stats %+v", s)
-	}
+	eventually(t, 5*time.Second, "one received and delivered", func() bool {
+		s := stats(t, r, "orders")
+		return s.Received == 1 && s.Delivered == 1
+	})
 }
 
 type readCloser struct{ *bytes.Reader }

@@ -59,7 +59,7 @@ func (r *Relay) Stats(ctx context.Context) ([]DestinationStats, error) {
 
 func (r *Relay) counts(ctx context.Context, s *DestinationStats) error {
 	rows, err := r.st.db.QueryContext(ctx, r.st.dialect.q(`SELECT kind, state,
-		CASE WHEN attempt > 0 THEN 1 ELSE 0 END, count(*) FROM river_job WHERE queue = $1 GROUP BY 1, 2, 3`),
+		CASE WHEN attempt > 1 THEN 2 WHEN attempt = 1 THEN 1 ELSE 0 END, count(*) FROM river_job WHERE queue = $1 GROUP BY 1, 2, 3`),
 		queueName(s.Name))
 	if err != nil {
 		return fmt.Errorf("webhook stats: %w", err)
@@ -67,12 +67,12 @@ func (r *Relay) counts(ctx context.Context, s *DestinationStats) error {
 	defer rows.Close()
 	for rows.Next() {
 		var kind, state string
-		var tried int
+		var tried int // attempts made: 0, 1, or 2 for more
 		var n int64
 		if err := rows.Scan(&kind, &state, &tried, &n); err != nil {
 			return fmt.Errorf("webhook stats: %w", err)
 		}
-		s.add(kind, rivertype.JobState(state), tried == 1, n)
+		s.add(kind, rivertype.JobState(state), tried, n)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("webhook stats: %w", err)
@@ -84,7 +84,8 @@ func (r *Relay) counts(ctx context.Context, s *DestinationStats) error {
 }
 
 // add counts n jobs of one kind and state.
-func (s *DestinationStats) add(kind string, state rivertype.JobState, tried bool, n int64) {
+// A job running its first attempt is pending; one that failed before is retrying.
+func (s *DestinationStats) add(kind string, state rivertype.JobState, tried int, n int64) {
 	if kind == (droppedArgs{}).Kind() {
 		s.Dropped += n
 		s.Received += n
@@ -101,8 +102,14 @@ func (s *DestinationStats) add(kind string, state rivertype.JobState, tried bool
 		s.Dead += n
 	case rivertype.JobStateRetryable:
 		s.Retrying += n
+	case rivertype.JobStateRunning:
+		if tried > 1 {
+			s.Retrying += n
+		} else {
+			s.Pending += n
+		}
 	default:
-		if tried {
+		if tried > 0 {
 			s.Retrying += n
 		} else {
 			s.Pending += n
