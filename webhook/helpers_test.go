@@ -105,7 +105,7 @@ func testConfig(t *testing.T, url string) Config {
 }
 
 // startRelay opens and starts a relay and serves its inbound handler.
-func startRelay(t *testing.T, opt Options) (*Relay, *httptest.Server) {
+func startRelay(t testing.TB, opt Options) (*Relay, *httptest.Server) {
 	t.Helper()
 	if opt.PollInterval == 0 {
 		opt.PollInterval = 20 * time.Millisecond
