@@ -78,6 +78,9 @@ func Open(cfg config.Config, log *zap.Logger) (*Server, error) {
 		s.closeNow()
 		return nil, err
 	}
+	if s.Webhooks != nil {
+		s.Shadow.AddSection("webhooks", func() any { return s.Webhooks.ShadowReport() })
+	}
 	if err := s.listen("proxy", cfg.Listen, withWebhooks(s.Webhooks, p), cfg.Timeouts); err != nil {
 		s.closeNow()
 		return nil, err

@@ -190,3 +190,22 @@ func requireStrings(r gjson.Result, keys ...string) error {
 	}
 	return nil
 }
+
+// webhookLossy lists, per legacy payload kind, the payload paths the
+// mapping documents as lossy (same syntax as lossyRun).
+var webhookLossy = map[string][]string{
+	"workflow_run": lossyRun,
+	"step_run":     {"step.id", "output.rules.#.validArray"},
+	"processor_run": {"id", "processorId", "processorVersionId", "processorName", "config", "edits",
+		"initialOutput", "output.metadata", "files", "mergedProcessors", "url"},
+	"parser_run_status": nil,
+	"workflow":          {"version"},
+	"processor":         {"draftVersion.updatedAt", "draftVersion.processorName", "draftVersion.config"},
+	"processor_version": {"updatedAt", "processorName", "config"},
+}
+
+// WebhookLossyPaths returns, for a legacy webhook payload kind (workflow_run,
+// step_run, processor_run, parser_run_status, workflow, processor,
+// processor_version), the paths of the legacy event (prefixed "payload.")
+// that the mapping documents as lossy; shadow comparisons set them aside.
+func WebhookLossyPaths(kind string) []string { return prefixed("payload.", webhookLossy[kind]) }

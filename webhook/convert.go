@@ -31,9 +31,16 @@ func (d *dest) route(source, eventType string, payload gjson.Result) (legacyType
 	if d.Mode == ModePassthrough {
 		return "", "2026-02-09 endpoint in passthrough mode"
 	}
-	if d.Mode == ModeShadow {
-		return "", "2026-02-09 endpoint in shadow mode (never delivered)"
+	legacyType, drop = d.routeNew(eventType, payload)
+	if d.Mode == ModeShadow && drop == "" {
+		// Compared with the legacy event (shadow.go), never delivered.
+		return legacyType, "2026-02-09 endpoint in shadow mode (compared, never delivered)"
 	}
+	return legacyType, drop
+}
+
+// routeNew routes a 2026-02-09 event as translate mode does.
+func (d *dest) routeNew(eventType string, payload gjson.Result) (legacyType, drop string) {
 	ch := LookupChange(eventType)
 	switch {
 	case ch == nil:

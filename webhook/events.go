@@ -1,5 +1,7 @@
 package webhook
 
+import "github.com/extend-compat-proxy/extend-compat-proxy/translate"
+
 // EventChange is one row of the surface §9.3 table: how a 2026-02-09 event
 // type becomes a 2025-04-21 one. The list is data so that it can be folded
 // into the version-change registry and a changelog generated from it.
@@ -15,7 +17,8 @@ type EventChange struct {
 	Arg string
 	// Description says what changes, for the changelog.
 	Description string
-	// Lossy lists legacy payload paths that cannot be carried over faithfully.
+	// Lossy lists the paths of the legacy event (shadow path syntax,
+	// "payload."-prefixed) that cannot be carried over faithfully.
 	Lossy []string
 }
 
@@ -31,13 +34,12 @@ const (
 	payloadNone             = ""
 )
 
-var workflowRunLossy = []string{"name", "initialRunAt", "files[].presignedUrl", "files[].contents",
-	"files[].usage", "stepRuns[].output (EXTERNAL_DATA_VALIDATION response status)"}
-
-var processorRunLossy = []string{"processorId", "processorVersionId", "processorName (null for inline runs)",
-	"files[].presignedUrl", "files[].contents", "files[].usage"}
-
-var processorVersionLossy = []string{"updatedAt (no source: createdAt)", "processorName (not in the version payload)"}
+var (
+	workflowRunLossy      = translate.WebhookLossyPaths(payloadWorkflowRun)
+	processorRunLossy     = translate.WebhookLossyPaths(payloadProcessorRun)
+	processorLossy        = translate.WebhookLossyPaths(payloadProcessor)
+	processorVersionLossy = translate.WebhookLossyPaths(payloadProcessorVersion)
+)
 
 // EventChanges is the §9.3 table, one entry per 2026-02-09 event type.
 var EventChanges = buildEventChanges()
@@ -55,7 +57,7 @@ func buildEventChanges() []EventChange {
 		EventChange{New: "workflow_run.step_run.processed", Legacy: "workflow_run.step_run.processed",
 			Payload: payloadStepRun, Description: "2026 StepRun becomes the legacy StepRun (validation step " +
 				"types), or the parent legacy WorkflowRun (stepRunPayload/stepRunOthers: run)",
-			Lossy: []string{"output (EXTERNAL_DATA_VALIDATION response status)"}})
+			Lossy: translate.WebhookLossyPaths(payloadStepRun)})
 	runs := []struct{ fam, typ string }{{"extract_run", "EXTRACT"}, {"classify_run", "CLASSIFY"}, {"split_run", "SPLIT"}}
 	for _, r := range runs {
 		for _, s := range []string{"processed", "failed"} {
@@ -77,14 +79,14 @@ func buildEventChanges() []EventChange {
 		ch := EventChange{New: "workflow." + s, Legacy: "workflow." + s, Payload: payloadWorkflow,
 			Description: "2026 Workflow becomes {object, id, version: draftVersion.version, name}"}
 		if s == "deployed" {
-			ch.Lossy = []string{"version (the deployed version number is not in the payload)"}
+			ch.Lossy = translate.WebhookLossyPaths(payloadWorkflow) // the deployed version is not in the payload
 		}
 		c = append(c, ch)
 	}
 	for _, kind := range []string{"extractor", "classifier", "splitter"} {
 		for _, s := range []string{"created", "updated", "deleted", "draft.updated"} {
 			c = append(c, EventChange{New: kind + "." + s, Legacy: "processor." + s, Payload: payloadProcessor, Arg: kind,
-				Description: "renamed; " + kind + " becomes the legacy Processor", Lossy: processorVersionLossy})
+				Description: "renamed; " + kind + " becomes the legacy Processor", Lossy: processorLossy})
 		}
 		c = append(c, EventChange{New: kind + ".version.published", Legacy: "processor.version.published",
 			Payload: payloadProcessorVersion, Arg: kind,

@@ -128,6 +128,9 @@ func (r *Relay) store(ctx context.Context, d *dest, source string, ev gjson.Resu
 		skipped, err := r.st.q.Insert(ctx, droppedArgs{Destination: d.Name, EventID: id, EventType: typ, Reason: drop}, opts)
 		if err == nil && !skipped {
 			r.m.dropped(d.Name, typ, drop)
+			if d.Mode == ModeShadow && source == sourceNew && legacyType != "" {
+				r.shadow.newArrived(d, typ, legacyType, []byte(gjson.GetBytes(body, "payload").Raw))
+			}
 		}
 		return storeErr(err)
 	}
@@ -140,6 +143,9 @@ func (r *Relay) store(ctx context.Context, d *dest, source string, ev gjson.Resu
 	skipped, err := r.st.q.Insert(ctx, args, opts)
 	if err == nil {
 		r.m.received(d.Name, legacyType, skipped)
+		if d.Mode == ModeShadow && !skipped {
+			r.shadow.legacyArrived(d, legacyType, gjson.GetBytes(body, "payload"))
+		}
 	}
 	return storeErr(err)
 }

@@ -47,6 +47,9 @@ type Options struct {
 	// e.g. killed) before another worker takes it over; 0 means the longest
 	// destination timeout plus one minute.
 	RescueAfter time.Duration
+	// ShadowWindow is how long shadow mode waits for the other version of an
+	// event before counting it unmatched; 0 means 10 minutes.
+	ShadowWindow time.Duration
 	// Jitter returns a number in [0,1) scaling the up-to-10% retry jitter; nil means math/rand.
 	Jitter func() float64
 }
@@ -61,6 +64,7 @@ type Relay struct {
 	client  *http.Client
 	m       *metrics
 	worker  *deliveryWorker
+	shadow  *shadowBook
 	started bool
 }
 
@@ -92,6 +96,9 @@ func New(ctx context.Context, opt Options) (*Relay, error) {
 	if r.opt.PollInterval <= 0 {
 		r.opt.PollInterval = 200 * time.Millisecond
 	}
+	if r.opt.ShadowWindow <= 0 {
+		r.opt.ShadowWindow = 10 * time.Minute
+	}
 	if r.opt.Jitter == nil {
 		r.opt.Jitter = rand.Float64
 	}
@@ -108,6 +115,7 @@ func New(ctx context.Context, opt Options) (*Relay, error) {
 	}
 	r.m = newMetrics(opt.Registerer, r)
 	r.worker = &deliveryWorker{r: r}
+	r.shadow = newShadowBook(r)
 	st, err := openStore(ctx, opt.Config.Store, r.riverConfig(longest))
 	if err != nil {
 		return nil, err
@@ -182,6 +190,7 @@ func (r *Relay) Start(ctx context.Context) error {
 // later) within ctx's deadline and closes the store.
 func (r *Relay) Close(ctx context.Context) error {
 	var err error
+	r.shadow.close()
 	if r.started {
 		err = r.st.q.Stop(ctx)
 	}
