@@ -55,4 +55,3 @@ func TestShadowMode(t *testing.T) {
 		t.Fatalf("%d deliveries: shadow mode must deliver only the legacy events", rc.count())
 	}
 }
-
