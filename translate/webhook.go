@@ -66,7 +66,9 @@ func WebhookStepRun(newStepRun []byte, o Options, rep *Report) (legacy []byte, s
 }
 
 // WebhookParserRunStatus writes the legacy ParserRunStatus for a parse_run.*
-// event payload: failureMessage and metadata have no legacy field.
+// event payload: failureMessage and metadata have no legacy field, and
+// object is left out too, since the 0.0.12 type declares only id, status and
+// failureReason (strict projection, D2; 0.0.18 added object).
 func WebhookParserRunStatus(newStatus []byte) ([]byte, error) {
 	r, err := parseResponse(newStatus)
 	if err != nil {
@@ -76,7 +78,6 @@ func WebhookParserRunStatus(newStatus []byte) ([]byte, error) {
 		return nil, err
 	}
 	w := openObj(make([]byte, 0, 128))
-	w.str("object", "parser_run_status")
 	w.raw("id", r.Get("id").Raw)
 	w.raw("status", r.Get("status").Raw)
 	w.optStr("failureReason", r.Get("failureReason"))

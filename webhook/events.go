@@ -68,7 +68,7 @@ func buildEventChanges() []EventChange {
 	}
 	for _, s := range []string{"processed", "failed"} {
 		c = append(c, EventChange{New: "parse_run." + s, Legacy: "parser_run." + s, Payload: payloadParserRunStatus,
-			Description: "renamed; ParseRunStatus becomes ParserRunStatus without failureMessage and metadata"})
+			Description: "renamed; ParseRunStatus becomes the 0.0.12 ParserRunStatus {id, status, failureReason} (object, failureMessage and metadata dropped)"})
 	}
 	for _, fam := range []string{"batch_processor_run", "batch_parse_run", "edit_run"} {
 		for _, s := range []string{"processed", "failed"} {
