@@ -73,7 +73,7 @@ func (r *Relay) serveRedrive(w http.ResponseWriter, req *http.Request) {
 }
 
 var statsPage = template.Must(template.New("webhooks").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Webhook relay</title>
+<html lang="en"><head><meta charset="utf-8"><title>Webhook relay</title><link rel="icon" href="data:,">
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}
 td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.dead{color:#b00;font-weight:bold}</style></head>
 <body><h1>Webhook relay</h1>
