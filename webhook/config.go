@@ -134,6 +134,8 @@ func (c Config) Validate() []string {
 		at := fmt.Sprintf("destinations[%d]", i)
 		if !nameRE.MatchString(d.Name) || len(d.Name) > 48 {
 			add("%s.name: %q must be up to 48 lowercase letters and digits, with single '-' or '_' between", at, d.Name)
+		} else if d.Name == "payloads" {
+			add("%s.name: \"payloads\" is reserved (GET /webhooks/payloads/{token})", at)
 		} else if seen[d.Name] {
 			add("%s.name: %q is used twice", at, d.Name)
 		}

@@ -23,13 +23,14 @@ func TestConfigValidate(t *testing.T) {
 	bad.Destinations = []Destination{
 		{Name: "Orders!", URL: "ftp://x", Secret: "env:WH_UNSET_VAR", Mode: "mirror", PayloadFormat: "url",
 			Events: []string{"extract_run.processed"}, Retry: []Duration{-1}, StepRunPayload: "all"},
-		good, good,
+		good, good, {Name: "payloads", URL: "https://r.example/x", Secret: "s", NewSecrets: []Secret{"n"}},
 	}
 	p := strings.Join(bad.Validate(), "\n")
 	for _, want := range []string{"webhooks.store", "webhooks.tolerance", "destinations[0].name", "destinations[0].url",
 		`"WH_UNSET_VAR" is not set`, "destinations[0].mode", "needs webhooks.publicBaseUrl",
 		`"extract_run.processed" is not a 2025-04-21 event type`, "destinations[0].retry[0]",
-		"destinations[0].stepRunPayload", `destinations[2].name: "orders" is used twice`} {
+		"destinations[0].stepRunPayload", `destinations[2].name: "orders" is used twice`,
+		`destinations[3].name: "payloads" is reserved`} {
 		if !strings.Contains(p, want) {
 			t.Errorf("problems lack %q:\n%s", want, p)
 		}

@@ -186,3 +186,41 @@ func TestPostgresReplicaKilled(t *testing.T) {
 		t.Fatalf("%d distinct events delivered, want %d", distinct, n)
 	}
 }
+
+// TestPostgresDeadAndRedrive: on Postgres too, an always-failing receiver
+// makes the event dead (with its last error), and a re-drive by time delivers it.
+func TestPostgresDeadAndRedrive(t *testing.T) {
+	dsn := pgDatabase(t)
+	var failing atomic.Bool
+	failing.Store(true)
+	recv := newCountingReceiver(t)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			w.WriteHeader(500)
+			return
+		}
+		recv.srv.Config.Handler.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	cfg := DefaultConfig()
+	cfg.Store = dsn
+	cfg.Destinations = []Destination{childDestination(front.URL)}
+	r, srv := startRelay(t, Options{Config: cfg})
+	since := time.Now().Add(-time.Minute)
+	postEvents(t, 3, "pgdead", srv.URL)
+	eventually(t, 10*time.Second, "dead", func() bool { return stats(t, r, "orders").Dead == 3 })
+	if e := stats(t, r, "orders").LastErrors; len(e) != 3 || e[0].Status != 500 || e[0].Attempt != 3 {
+		t.Fatalf("lastErrors %+v", e)
+	}
+	failing.Store(false)
+	if n, err := r.Redrive(context.Background(), "orders", "pgdead-0001", time.Time{}); err != nil || n != 1 {
+		t.Fatalf("redrive by id: %d %v", n, err)
+	}
+	if n, err := r.Redrive(context.Background(), "orders", "", since); err != nil || n != 2 {
+		t.Fatalf("redrive since: %d %v", n, err)
+	}
+	eventually(t, 10*time.Second, "delivered", func() bool { return stats(t, r, "orders").Delivered == 3 })
+	if d, dups := recv.report(); d != 3 || dups != 0 {
+		t.Fatalf("%d delivered, %d duplicates", d, dups)
+	}
+}
