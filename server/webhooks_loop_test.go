@@ -22,8 +22,9 @@ import (
 // TestWebhookLoop runs the whole loop on one machine: a legacy create
 // through the proxy, the run finishing in the simulator, the simulator's
 // signed 2026-02-09 events to /webhooks/orders, and legacy events at a
-// receiver that verifies them. The simulator also sends 2025-04-21 events to
-// /webhooks/orders/legacy, which translate mode accepts and drops.
+// receiver that verifies them. Workflow-run payloads come as signed URLs
+// that the relay fetches from the simulator. The simulator also sends
+// 2025-04-21 events to /webhooks/orders/legacy, which translate mode accepts and drops.
 func TestWebhookLoop(t *testing.T) {
 	var mu sync.Mutex
 	var got []gjson.Result
@@ -47,8 +48,10 @@ func TestWebhookLoop(t *testing.T) {
 	cfg.Webhooks.Store = "sqlite:" + filepath.Join(t.TempDir(), "wh.db")
 	cfg.Webhooks.Destinations = []webhook.Destination{{Name: "orders", URL: recv.URL, Secret: "receiver-secret",
 		NewSecrets: []webhook.Secret{"wss_sim_new"}, LegacySecrets: []webhook.Secret{"wss_sim_legacy"}}}
+	// Run payloads (large) come as signed URLs on the simulator; the relay fetches them before acknowledging.
 	cfg.Simulator.Webhooks = []sim.WebhookEndpoint{
-		{URL: "http://" + proxyAddr + "/webhooks/orders", Secret: "wss_sim_new", APIVersion: "2026-02-09"},
+		{URL: "http://" + proxyAddr + "/webhooks/orders", Secret: "wss_sim_new", APIVersion: "2026-02-09",
+			PayloadFormat: "url", URLThresholdBytes: 4096},
 		{URL: "http://" + proxyAddr + "/webhooks/orders/legacy", Secret: "wss_sim_legacy", APIVersion: "2025-04-21"},
 	}
 	if err := cfg.Validate(); err != nil {

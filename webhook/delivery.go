@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/tidwall/gjson"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 )
 
 // deliveryArgs is one stored event to deliver. Destination and EventID are
@@ -88,29 +89,41 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	body, err := w.r.legacyBody(ctx, d, a, job.ID)
 	if errors.Is(err, errUntranslatable) {
 		w.r.m.failed(d.Name, a.LegacyType, "untranslatable")
+		w.r.logDelivery(zap.WarnLevel, "webhook dead: untranslatable payload", d, a, zap.Error(err))
 		return river.JobCancel(err)
 	}
 	if err != nil {
 		w.r.m.failed(d.Name, a.LegacyType, "completion")
+		w.r.logDelivery(zap.WarnLevel, "webhook payload completion failed; will retry", d, a, zap.Error(err))
 		return err
 	}
 	status, retryAfter, err := w.r.post(ctx, d, body)
 	switch {
 	case err == nil && status >= 200 && status < 300:
 		w.r.m.delivered(d.Name, a.LegacyType, time.Since(job.CreatedAt))
+		w.r.logDelivery(zap.DebugLevel, "webhook delivered", d, a, zap.Int("attempt", job.Attempt), zap.Int("status", status))
 		return nil
 	case err != nil:
 		w.r.m.failed(d.Name, a.LegacyType, "network")
-		return &deliveryError{msg: err.Error()}
+		err = &deliveryError{msg: err.Error()}
 	case status == http.StatusGone:
 		w.r.m.failed(d.Name, a.LegacyType, "gone")
-		return river.JobCancel(&deliveryError{status: status, msg: "receiver answered 410 Gone: event dead"})
+		err = &deliveryError{status: status, msg: "receiver answered 410 Gone: event dead"}
+		w.r.logDelivery(zap.WarnLevel, "webhook dead", d, a, zap.Int("attempt", job.Attempt), zap.Error(err))
+		return river.JobCancel(err)
+	default:
+		w.r.m.failed(d.Name, a.LegacyType, strconv.Itoa(status))
+		if retryAfter > 0 {
+			w.retryAfter.Store(job.ID, retryAfter)
+		}
+		err = &deliveryError{status: status, msg: http.StatusText(status)}
 	}
-	w.r.m.failed(d.Name, a.LegacyType, strconv.Itoa(status))
-	if retryAfter > 0 {
-		w.retryAfter.Store(job.ID, retryAfter)
+	msg := "webhook delivery failed; will retry"
+	if job.Attempt >= job.MaxAttempts {
+		msg = "webhook dead after its last retry"
 	}
-	return &deliveryError{status: status, msg: http.StatusText(status)}
+	w.r.logDelivery(zap.WarnLevel, msg, d, a, zap.Int("attempt", job.Attempt), zap.Error(err))
+	return err
 }
 
 // NextRetry applies the destination's schedule: attempt n (1-based, just
@@ -217,7 +230,9 @@ func (r *Relay) legacyPayloadOf(ctx context.Context, d *dest, a deliveryArgs) ([
 }
 
 // logDelivery notes an attempt outcome without payloads or secrets.
-func (r *Relay) logDelivery(msg string, d *dest, a deliveryArgs, fields ...zap.Field) {
-	r.log.Info(msg, append(fields, zap.String("destination", d.Name), zap.String("eventId", a.EventID),
-		zap.String("eventType", a.LegacyType))...)
+func (r *Relay) logDelivery(lvl zapcore.Level, msg string, d *dest, a deliveryArgs, fields ...zap.Field) {
+	if ce := r.log.Check(lvl, msg); ce != nil {
+		ce.Write(append(fields, zap.String("destination", d.Name), zap.String("eventId", a.EventID),
+			zap.String("eventType", a.LegacyType))...)
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -128,13 +127,4 @@ func (r *Relay) checkPayloadToken(tok string, now time.Time) (*dest, int64, erro
 		return nil, 0, errBadToken
 	}
 	return d, id, nil
-}
-
-// urlHost is used in log fields instead of a full URL, which may carry a token.
-func urlHost(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return ""
-	}
-	return u.Host
 }

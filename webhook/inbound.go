@@ -90,6 +90,10 @@ func (r *Relay) receive(w http.ResponseWriter, req *http.Request, d *dest, sourc
 		writeError(w, http.StatusServiceUnavailable, "the event could not be stored; retry later")
 		return
 	}
+	if ce := r.log.Check(zap.DebugLevel, "webhook received"); ce != nil {
+		ce.Write(zap.String("destination", d.Name), zap.String("source", source),
+			zap.String("eventId", ev.Get("eventId").Str), zap.String("eventType", ev.Get("eventType").Str))
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(`{"received":true}` + "\n"))
 }
