@@ -1,6 +1,11 @@
 package webhook
 
-import "github.com/extend-compat-proxy/extend-compat-proxy/translate"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+)
 
 // EventChange is one row of the surface §9.3 table: how a 2026-02-09 event
 // type becomes a 2025-04-21 one. The list is data so that it can be folded
@@ -129,3 +134,23 @@ var changeByNew = func() map[string]*EventChange {
 
 // LookupChange returns the §9.3 row of a 2026-02-09 event type, nil if unknown.
 func LookupChange(newType string) *EventChange { return changeByNew[newType] }
+
+// EventTable renders EventChanges as the markdown table in README.md between
+// the "webhook-events:begin" and "webhook-events:end" markers.
+func EventTable() string {
+	var b strings.Builder
+	b.WriteString("| 2026-02-09 event | 2025-04-21 event delivered | What changes | Lossy paths |\n|---|---|---|---|\n")
+	for _, c := range EventChanges {
+		legacy := "(dropped)"
+		if c.Legacy != "" {
+			legacy = "`" + c.Legacy + "`"
+		}
+		lossy := make([]string, len(c.Lossy))
+		for i, p := range c.Lossy {
+			lossy[i] = "`" + strings.TrimPrefix(p, "payload.") + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.New, legacy, strings.ReplaceAll(c.Description, "|", "\\|"),
+			strings.Join(lossy, ", "))
+	}
+	return b.String()
+}
