@@ -37,7 +37,7 @@ fuzz() {
   echo "fuzz: $target failed without a failing input; running it once more"
   go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-4s}"
 }
-for pkg in ./translate ./shadow ./sim; do
+for pkg in ./translate ./shadow ./sim ./webhook; do
   for target in $(go test "$pkg" -list '^Fuzz' | grep '^Fuzz' || true); do
     fuzz "$pkg" "$target"
   done
