@@ -166,8 +166,10 @@ func TestReceiverDownThenUp(t *testing.T) {
 	})
 	ln := reserveAddr(t)
 	cfg := testConfig(t, "http://"+ln)
-	cfg.Destinations[0].Retry = []Duration{0, Duration(100 * time.Millisecond), Duration(200 * time.Millisecond),
-		Duration(400 * time.Millisecond), Duration(800 * time.Millisecond), Duration(time.Second), Duration(time.Second)}
+	// About 17s of retries: the receiver comes back well before the events would be dead.
+	cfg.Destinations[0].Retry = []Duration{0, Duration(200 * time.Millisecond), Duration(500 * time.Millisecond),
+		Duration(time.Second), Duration(2 * time.Second), Duration(3 * time.Second), Duration(5 * time.Second),
+		Duration(5 * time.Second)}
 	r, srv := startRelay(t, Options{Config: cfg})
 	const n = 20
 	for i := 0; i < n; i++ {
@@ -182,7 +184,7 @@ func TestReceiverDownThenUp(t *testing.T) {
 	l := listenOn(t, ln)
 	go func() { _ = up.Serve(l) }()
 	defer up.Close()
-	eventually(t, 15*time.Second, "all delivered", func() bool { return stats(t, r, "orders").Delivered == n })
+	eventually(t, 30*time.Second, "all delivered", func() bool { return stats(t, r, "orders").Delivered == n })
 	mu.Lock()
 	defer mu.Unlock()
 	seen := map[string]bool{}

@@ -150,7 +150,9 @@ func TestKillBetweenAckAndDelivery(t *testing.T) {
 	cfg.Store = "sqlite:" + file
 	cfg.Destinations = []Destination{childDestination(recv.URL)}
 	r, _ := startRelay(t, Options{Config: cfg, RescueAfter: rescue})
-	eventually(t, 30*time.Second, "both delivered", func() bool { return stats(t, r, "orders").Delivered == 2 })
+	// The new process becomes River's leader (whose rescuer takes over kill-a) once the dead one's
+	// leadership expires (about 15s): a generous bound for a loaded machine.
+	eventually(t, 90*time.Second, "both delivered", func() bool { return stats(t, r, "orders").Delivered == 2 })
 	time.Sleep(200 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
