@@ -19,7 +19,7 @@ func (s *Server) openWebhooks(upstream *url.URL, reg prometheus.Registerer, o tr
 		return nil, nil
 	}
 	r, err := webhook.New(context.Background(), webhook.Options{Config: s.cfg.Webhooks, Upstream: upstream,
-		Logger: s.log.Named("webhooks"), Registerer: reg, Translate: o})
+		WorkspaceID: s.cfg.WorkspaceID, Logger: s.log.Named("webhooks"), Registerer: reg, Translate: o})
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ func (r *Relay) fetcher(ctx context.Context, timeout time.Duration) fetchRun {
 		if k := r.opt.Config.APIKey.Resolve(); k != "" {
 			h.Set("Authorization", "Bearer "+k)
 		}
+		if r.opt.WorkspaceID != "" {
+			h.Set("X-Extend-Workspace-Id", r.opt.WorkspaceID)
+		}
 		body, err := r.get(ctx, u.String(), h, timeout)
 		if err != nil {
 			return nil, fmt.Errorf("completing workflow run %s: %w", id, err)

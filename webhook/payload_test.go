@@ -103,6 +103,7 @@ func TestCompletion(t *testing.T) {
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		if r.Header.Get("Authorization") != "Bearer sk_test" || r.Header.Get("X-Extend-Api-Version") != "2026-02-09" ||
+			r.Header.Get("X-Extend-Workspace-Id") != "ws_1" ||
 			r.URL.Path != "/workflow_runs/"+gjson.GetBytes(full, "id").Str {
 			w.WriteHeader(401)
 			return
@@ -114,7 +115,7 @@ func TestCompletion(t *testing.T) {
 	cfg := testConfig(t, rc.srv.URL)
 	cfg.APIKey = "sk_test"
 	up, _ := url.Parse(upstream.URL)
-	r, srv := startRelay(t, Options{Config: cfg, Upstream: up})
+	r, srv := startRelay(t, Options{Config: cfg, Upstream: up, WorkspaceID: "ws_1"})
 	ev := goldenEvent(t, "workflow_run_completed")
 	stripped := ev
 	gjson.GetBytes(ev, "payload.stepRuns").ForEach(func(k, _ gjson.Result) bool {

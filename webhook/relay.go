@@ -28,6 +28,8 @@ type Options struct {
 	// Upstream is the 2026-02-09 API used to complete payloads
 	// (GET /workflow_runs/{id}); nil means payloads are never completed.
 	Upstream *url.URL
+	// WorkspaceID is sent as x-extend-workspace-id on completion calls when set (config workspaceId).
+	WorkspaceID string
 	// Client performs deliveries, signed-URL fetches and completions; nil
 	// means a client that never follows redirects. Its Timeout is not used:
 	// each call carries its own deadline.
