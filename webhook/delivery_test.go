@@ -223,3 +223,30 @@ func TestVendorDuplicate(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 }
+
+// TestRedriveRequests: bad redrive requests get clear JSON errors.
+func TestRedriveRequests(t *testing.T) {
+	rc := newReceiver(t)
+	r, _ := startRelay(t, Options{Config: testConfig(t, rc.srv.URL)})
+	admin := httptest.NewServer(r.AdminHandler())
+	defer admin.Close()
+	for body, want := range map[string]int{
+		`nope`:                                                    400,
+		`{"destination":"orders"}`:                                400,
+		`{"destination":"nobody","eventId":"e"}`:                  404,
+		`{"destination":"orders","since":"yesterday"}`:            400,
+		`{"destination":"orders","eventId":"never-seen"}`:         200,
+		`{"destination":"orders","since":"2026-01-01T00:00:00Z"}`: 200,
+	} {
+		resp, err := http.Post(admin.URL+"/admin/webhooks/redrive", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == 200 && out["requeued"] != float64(0)) || (want != 200 && out["error"] == nil) {
+			t.Errorf("%s: %d %v, want %d", body, resp.StatusCode, out, want)
+		}
+	}
+}
