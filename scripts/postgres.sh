@@ -10,6 +10,7 @@ as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u 
 
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
   echo "postgres: installing the Debian postgresql package"
+  pg_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
   pg_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
 fi
 read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters --no-header | head -n 1)
