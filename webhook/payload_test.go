@@ -154,3 +154,17 @@ func TestPassthroughMode(t *testing.T) {
 	signedPost(t, srv.URL+"/webhooks/orders", testNewSecret, time.Now(), goldenEvent(t, "workflow_run_completed"))
 	eventually(t, 5*time.Second, "dropped", func() bool { return stats(t, r, "orders").Dropped == 1 })
 }
+
+// TestEventsFilter: a destination with events delivers only those legacy types; the rest are dropped (counted).
+func TestEventsFilter(t *testing.T) {
+	rc := newReceiver(t)
+	cfg := testConfig(t, rc.srv.URL)
+	cfg.Destinations[0].Events = []string{"processor_run.processed"}
+	r, srv := startRelay(t, Options{Config: cfg})
+	signedPost(t, srv.URL+"/webhooks/orders", testNewSecret, time.Now(), goldenEvent(t, "parse_run_processed"))
+	signedPost(t, srv.URL+"/webhooks/orders", testNewSecret, time.Now(), goldenEvent(t, "classify_run_processed"))
+	if got := gjson.GetBytes(rc.wait(5*time.Second), "eventType").Str; got != "processor_run.processed" {
+		t.Fatalf("delivered %s", got)
+	}
+	eventually(t, 5*time.Second, "one dropped", func() bool { s := stats(t, r, "orders"); return s.Dropped == 1 && s.Delivered == 1 })
+}
