@@ -6,11 +6,16 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/extend-compat-proxy . \
- && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/healthcheck ./cmd/healthcheck
+ && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/healthcheck ./cmd/healthcheck \
+ && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/extend-compat-proxy /out/healthcheck /usr/local/bin/
 COPY config.yaml /etc/extend-compat-proxy/config.yaml
+# The webhook relay's default SQLite store (sqlite:extend-compat-webhooks.db) is relative to the working
+# directory: a directory the non-root user owns; mount a volume here to keep events across containers.
+COPY --from=build --chown=nonroot:nonroot /out/data /var/lib/extend-compat-proxy
+WORKDIR /var/lib/extend-compat-proxy
 USER nonroot:nonroot
 EXPOSE 8080 9090
 ENV EXTEND_COMPAT_CONFIG=/etc/extend-compat-proxy/config.yaml \

@@ -31,6 +31,8 @@ var settings = []setting{
 		func(c *config.Config, v string) { c.UpstreamVersion = v }},
 	{"workspace-id", "EXTEND_COMPAT_WORKSPACE_ID", "x-extend-workspace-id sent upstream when the client sends none (config: workspaceId)",
 		func(c *config.Config, v string) { c.WorkspaceID = v }},
+	{"webhook-store", "EXTEND_COMPAT_WEBHOOK_STORE", "webhook relay store: sqlite:<file> or postgres://... (config: webhooks.store; default sqlite:extend-compat-webhooks.db)",
+		func(c *config.Config, v string) { c.Webhooks.Store = v }},
 	{"log-level", "EXTEND_COMPAT_LOG_LEVEL", "debug, info, warn or error (config: log.level; default info)",
 		func(c *config.Config, v string) { c.Log.Level = v }},
 	{"log-format", "EXTEND_COMPAT_LOG_FORMAT", "json or console (config: log.format; default json)",

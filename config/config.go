@@ -13,8 +13,10 @@ import (
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/rollout"
 	"github.com/extend-compat-proxy/extend-compat-proxy/shadow"
+	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
 	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+	"github.com/extend-compat-proxy/extend-compat-proxy/webhook"
 )
 
 // Config is every operational setting. The zero value is not useful; start from Default().
@@ -57,6 +59,8 @@ type Config struct {
 	Rollout rollout.Config `yaml:"rollout"`
 	// Shadow bounds and tunes the background comparison (reloadable).
 	Shadow shadow.Config `yaml:"shadow"`
+	// Webhooks is the durable webhook relay (restart to apply); off without destinations.
+	Webhooks webhook.Config `yaml:"webhooks"`
 	// Tracing exports OpenTelemetry traces over OTLP; off unless an endpoint is
 	// configured here or in OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT (restart to change).
 	Tracing tracing.Config `yaml:"tracing"`
@@ -122,6 +126,8 @@ type Translate struct {
 type Simulator struct {
 	PendingFor Duration `yaml:"pendingFor"` // default 200ms
 	ProcessFor Duration `yaml:"processFor"` // default 1s
+	// Webhooks are endpoints the simulator sends its runs' events to (signed, retried). Default none.
+	Webhooks []sim.WebhookEndpoint `yaml:"webhooks"`
 }
 
 // Default returns the documented defaults.
@@ -144,10 +150,11 @@ func Default() Config {
 		Retry:     Retry{MaxAttempts: 3, BaseDelay: D(100 * time.Millisecond), MaxDelay: D(2 * time.Second)},
 		Log:       Log{Level: "info", Format: "json"},
 		Translate: Translate{MaxFiles: 50, ParseBlockTypes: "text", EvaluationItemDetails: true, EvaluationScanLimit: 200},
-		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second)},
+		Simulator: Simulator{PendingFor: D(200 * time.Millisecond), ProcessFor: D(time.Second), Webhooks: []sim.WebhookEndpoint{}},
 		Rollout:   rollout.DefaultConfig(),
 		Shadow:    shadow.DefaultConfig(),
 		Tracing:   tracing.DefaultConfig(),
+		Webhooks:  webhook.DefaultConfig(),
 	}
 }
 
@@ -279,6 +286,8 @@ func (c Config) problems() []string {
 	p = append(p, c.Rollout.Validate()...)
 	p = append(p, c.Shadow.Validate()...)
 	p = append(p, c.Tracing.Validate()...)
+	p = append(p, c.Webhooks.Validate()...)
+	p = append(p, sim.ValidateWebhooks(c.Simulator.Webhooks)...)
 	return p
 }
 

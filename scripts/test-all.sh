@@ -17,6 +17,10 @@ if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; 
 go vet ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
+step "PostgreSQL for the webhook relay's replica tests"
+# Exports EXTEND_COMPAT_TEST_POSTGRES; without it those tests skip with a message.
+source scripts/postgres.sh
+
 step "go test -race ./..."
 go test -race -count=1 -timeout 15m ./...
 
@@ -34,7 +38,7 @@ fuzz() {
   echo "fuzz: $target failed without a failing input; running it once more"
   go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-4s}"
 }
-for pkg in ./translate ./shadow ./sim; do
+for pkg in ./translate ./shadow ./sim ./webhook; do
   for target in $(go test "$pkg" -list '^Fuzz' | grep '^Fuzz' || true); do
     fuzz "$pkg" "$target"
   done

@@ -26,6 +26,7 @@ import (
 	"github.com/extend-compat-proxy/extend-compat-proxy/sim"
 	"github.com/extend-compat-proxy/extend-compat-proxy/tracing"
 	"github.com/extend-compat-proxy/extend-compat-proxy/translate"
+	"github.com/extend-compat-proxy/extend-compat-proxy/webhook"
 )
 
 // ReadyWindow is how recently the upstream must have answered for /readyz.
@@ -40,6 +41,8 @@ type Server struct {
 	Sim      *sim.Sim // nil unless upstream is "sim"
 	Rollout  *rollout.Controller
 	Shadow   *shadow.Shadower
+	Webhooks *webhook.Relay // nil unless webhooks.destinations are configured
+	simHooks *sim.WebhookSender
 	servers  []*http.Server
 	addrs    map[string]string
 	wg       sync.WaitGroup
@@ -89,7 +92,14 @@ func Open(cfg config.Config, log *zap.Logger, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.Proxy = p
-	if err := s.listen("proxy", cfg.Listen, p, cfg.Timeouts, proxyHeaderCeiling); err != nil {
+	if s.Webhooks, err = s.openWebhooks(upstream, reg, opt.Translate); err != nil {
+		s.closeNow()
+		return nil, err
+	}
+	if s.Webhooks != nil {
+		s.Shadow.AddSection("webhooks", func() any { return s.Webhooks.ShadowReport() })
+	}
+	if err := s.listen("proxy", cfg.Listen, withWebhooks(s.Webhooks, p), cfg.Timeouts, proxyHeaderCeiling); err != nil {
 		s.closeNow()
 		return nil, err
 	}
@@ -134,9 +144,10 @@ func (s *Server) upstreamURL() (*url.URL, error) {
 		return url.Parse(s.cfg.Upstream)
 	}
 	s.Sim = sim.New(sim.Options{PendingFor: s.cfg.Simulator.PendingFor.Std(), ProcessFor: s.cfg.Simulator.ProcessFor.Std()})
-	if err := s.listen("sim", s.cfg.SimListen, s.Sim, s.cfg.Timeouts, proxy.DefaultMaxHeaderBytes); err != nil {
+	if err := s.listen("sim", s.cfg.SimListen, s.simHandler(), s.cfg.Timeouts, proxy.DefaultMaxHeaderBytes); err != nil {
 		return nil, err
 	}
+	s.startSimWebhooks()
 	return url.Parse("http://" + s.addrs["sim"])
 }
 
@@ -184,6 +195,11 @@ func (s *Server) adminHandler(reg *prometheus.Registry) http.Handler {
 	report := s.Shadow.Handler(func() any { return s.Rollout.Status() })
 	mux.Handle("GET /admin/shadow", report)
 	mux.Handle("GET /admin/shadow.json", report)
+	if s.Webhooks != nil {
+		mux.Handle("/admin/webhooks", s.Webhooks.AdminHandler())
+		mux.Handle("/admin/webhooks.json", s.Webhooks.AdminHandler())
+		mux.Handle("/admin/webhooks/", s.Webhooks.AdminHandler())
+	}
 	if s.cfg.Admin.Pprof {
 		mountPprof(mux)
 	}
@@ -212,6 +228,14 @@ func (s *Server) Close(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	if s.Webhooks != nil {
+		if err := s.Webhooks.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.simHooks != nil {
+		s.simHooks.Close()
+	}
 	s.wg.Wait()
 	return errors.Join(errs...)
 }
@@ -227,6 +251,14 @@ func (s *Server) closeNow() {
 	}
 	for _, srv := range s.servers {
 		_ = srv.Close()
+	}
+	if s.Webhooks != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = s.Webhooks.Close(ctx)
+	}
+	if s.simHooks != nil {
+		s.simHooks.Close()
 	}
 	s.wg.Wait()
 }

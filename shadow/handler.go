@@ -42,7 +42,9 @@ func (s *Shadower) serveJSON(w http.ResponseWriter, rollout func() any) {
 	if rollout != nil {
 		ro = rollout()
 	}
-	body, err := json.Marshal(map[string]any{"shadow": s.Report(), "rollout": ro})
+	doc := map[string]any{"shadow": s.Report(), "rollout": ro}
+	s.addSections(doc)
+	body, err := json.Marshal(doc)
 	if err != nil {
 		// Only the rollout value can fail to marshal; serve the shadow report and say why.
 		body, err = json.Marshal(map[string]any{"shadow": s.Report(), "rollout": nil, "rolloutError": err.Error()})

@@ -62,6 +62,7 @@ type Shadower struct {
 	metrics *metrics
 	stats   *stats
 	writes  writeBudget
+	extra   sections // extra members of /admin/shadow.json (sections.go)
 }
 
 // New starts a Shadower with cfg.Concurrency workers. reg, log and now may be nil (no registration, no

@@ -54,6 +54,14 @@ const LEGACY_TYPES = [
   "Error_",
   "BadRequestErrorBody",
   "TooManyRequestsErrorBody",
+  // Webhook events the relay delivers (webhook/), and the docs' step-run payload.
+  "WebhookEvent",
+  "WebhookEventWorkflowRun",
+  "WebhookEventProcessorRun",
+  "WebhookEventWorkflow",
+  "WebhookEventProcessor",
+  "WebhookEventProcessorVersion",
+  "StepRun",
   // Request types: used to check what the test itself sends is well-typed.
   "WorkflowRunCreateRequest",
   "BatchWorkflowRunCreateRequest",
