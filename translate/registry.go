@@ -148,14 +148,15 @@ var Default = MustRegistry(legacyStep)
 // Steps lists the registry's steps, oldest first.
 func (r *Registry) Steps() []*Step { return slices.Clone(r.steps) }
 
-// RouteNames lists every translated route a client can be served on, sorted;
-// routes the proxy answers itself (removed endpoints) are left out.
+// RouteNames lists every translated HTTP route a client can be served on,
+// sorted; routes the proxy answers itself (removed endpoints) and event
+// routes are left out.
 func (r *Registry) RouteNames() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range r.steps {
 		for name, e := range s.Endpoints {
-			if e.Serve != ServeRemoved && !seen[name] {
+			if e.Serve != ServeRemoved && e.Path != "" && !seen[name] {
 				seen[name] = true
 				out = append(out, name)
 			}

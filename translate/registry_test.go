@@ -28,6 +28,13 @@ func TestChangesAndGoldenCasesNameEachOther(t *testing.T) {
 			t.Errorf("change %s names no golden case", c.Name)
 		}
 		for _, g := range c.Golden {
+			if name, ok := strings.CutPrefix(g, "webhook:"); ok {
+				if _, err := os.Stat(filepath.Join("..", "webhook", "testdata", "golden", name+".new.json")); err != nil {
+					t.Errorf("change %s names webhook golden case %q: %v", c.Name, name, err)
+				}
+				named[g] = true
+				continue
+			}
 			if !cases[g] {
 				t.Errorf("change %s names golden case %q, which does not exist", c.Name, g)
 			}
@@ -37,6 +44,16 @@ func TestChangesAndGoldenCasesNameEachOther(t *testing.T) {
 	for name := range cases {
 		if !named[name] {
 			t.Errorf("golden case %s is named by no change", name)
+		}
+	}
+	// Every webhook golden pair is named by an event change.
+	events, _ := filepath.Glob(filepath.Join("..", "webhook", "testdata", "golden", "*.new.json"))
+	if len(events) < 30 {
+		t.Errorf("found only %d webhook golden pairs", len(events))
+	}
+	for _, f := range events {
+		if name := "webhook:" + strings.TrimSuffix(filepath.Base(f), ".new.json"); !named[name] {
+			t.Errorf("webhook golden case %s is named by no change", name)
 		}
 	}
 	// Every golden file pair on disk is a case (no orphaned files).

@@ -31,9 +31,13 @@ var legacyStep = &Step{
 		for obj, at := range surfaceObjects {
 			objs[obj] = at
 		}
+		objs[objEvent] = map[string]string{}
+		for _, e := range legacyEvents {
+			objs[objEvent][EventRoute(e.New)] = ""
+		}
 		return objs
 	}(),
-	Changes: append(legacyChanges, surfaceChanges...),
+	Changes: append(append(legacyChanges, surfaceChanges...), eventChanges...),
 }
 
 var runRoutes = []string{RouteCreate, RouteGet, RouteUpdate, RouteCancel}

@@ -92,10 +92,15 @@ var surfaceEndpoints = map[string]Endpoint{
 		Path: "/evaluation_set_items/{id}", UpstreamPath: "/evaluation_sets/{evaluationSetId}/items/{id}", Lookup: evalItemLookup},
 }
 
-// withSurface adds the surface endpoints to the workflow-run ones.
+// withSurface adds the surface endpoints and the webhook event routes (no
+// HTTP path, no transforms here: package webhook delivers them) to the
+// workflow-run ones.
 func withSurface(m map[string]Endpoint) map[string]Endpoint {
 	for k, v := range surfaceEndpoints {
 		m[k] = v
+	}
+	for _, e := range legacyEvents {
+		m[EventRoute(e.New)] = Endpoint{Class: "event"}
 	}
 	return m
 }

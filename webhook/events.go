@@ -39,72 +39,19 @@ const (
 	payloadNone             = ""
 )
 
-var (
-	workflowRunLossy      = translate.WebhookLossyPaths(payloadWorkflowRun)
-	processorRunLossy     = translate.WebhookLossyPaths(payloadProcessorRun)
-	processorLossy        = translate.WebhookLossyPaths(payloadProcessor)
-	processorVersionLossy = translate.WebhookLossyPaths(payloadProcessorVersion)
-)
-
-// EventChanges is the S§9.3 table, one entry per 2026-02-09 event type.
+// EventChanges is the S§9.3 table, one entry per 2026-02-09 event type,
+// read from the version registry (translate.LegacyEvents; each row is
+// documented by a Change there, with its golden pairs in testdata/golden).
 var EventChanges = buildEventChanges()
 
 func buildEventChanges() []EventChange {
-	var c []EventChange
-	for _, s := range []string{"completed", "failed", "needs_review", "rejected"} {
-		c = append(c, EventChange{New: "workflow_run." + s, Legacy: "workflow_run." + s, Payload: payloadWorkflowRun,
-			Description: "2026 WorkflowRun becomes the legacy WorkflowRun (outputs rebuilt from typed stepRuns)",
-			Lossy:       workflowRunLossy})
+	var out []EventChange
+	for _, e := range translate.LegacyEvents() {
+		c, _ := translate.EventChange(e.New)
+		out = append(out, EventChange{New: e.New, Legacy: e.Legacy, Payload: e.Payload, Arg: e.Arg,
+			Description: c.Description, Lossy: e.Lossy})
 	}
-	c = append(c,
-		EventChange{New: "workflow_run.cancelled", Payload: payloadWorkflowRun,
-			Description: "no legacy event: dropped, or workflow_run.failed with status CANCELLED (cancelledAs)"},
-		EventChange{New: "workflow_run.step_run.processed", Legacy: "workflow_run.step_run.processed",
-			Payload: payloadStepRun, Description: "2026 StepRun becomes the legacy StepRun (validation step " +
-				"types), or the parent legacy WorkflowRun (stepRunPayload/stepRunOthers: run)",
-			Lossy: translate.WebhookLossyPaths(payloadStepRun)})
-	runs := []struct{ fam, typ string }{{"extract_run", "EXTRACT"}, {"classify_run", "CLASSIFY"}, {"split_run", "SPLIT"}}
-	for _, r := range runs {
-		for _, s := range []string{"processed", "failed"} {
-			c = append(c, EventChange{New: r.fam + "." + s, Legacy: "processor_run." + s, Payload: payloadProcessorRun,
-				Arg: r.typ, Description: "renamed; " + r.fam + " becomes the legacy ProcessorRun of type " +
-					legacyRunType(r.typ), Lossy: processorRunLossy})
-		}
-	}
-	for _, s := range []string{"processed", "failed"} {
-		c = append(c, EventChange{New: "parse_run." + s, Legacy: "parser_run." + s, Payload: payloadParserRunStatus,
-			Description: "renamed; ParseRunStatus becomes the 0.0.12 ParserRunStatus {id, status, failureReason} (object, failureMessage and metadata dropped)"})
-	}
-	for _, fam := range []string{"batch_processor_run", "batch_parse_run", "edit_run"} {
-		for _, s := range []string{"processed", "failed"} {
-			c = append(c, EventChange{New: fam + "." + s, Description: "new in 2026-02-09: no legacy event, dropped"})
-		}
-	}
-	for _, s := range []string{"created", "deployed", "deleted"} {
-		ch := EventChange{New: "workflow." + s, Legacy: "workflow." + s, Payload: payloadWorkflow,
-			Description: "2026 Workflow becomes {object, id, version: draftVersion.version, name}"}
-		if s == "deployed" {
-			ch.Lossy = translate.WebhookLossyPaths(payloadWorkflow) // the deployed version is not in the payload
-		}
-		c = append(c, ch)
-	}
-	for _, kind := range []string{"extractor", "classifier", "splitter"} {
-		for _, s := range []string{"created", "updated", "deleted", "draft.updated"} {
-			c = append(c, EventChange{New: kind + "." + s, Legacy: "processor." + s, Payload: payloadProcessor, Arg: kind,
-				Description: "renamed; " + kind + " becomes the legacy Processor", Lossy: processorLossy})
-		}
-		c = append(c, EventChange{New: kind + ".version.published", Legacy: "processor.version.published",
-			Payload: payloadProcessorVersion, Arg: kind,
-			Description: "renamed; " + kind + " version becomes the legacy ProcessorVersion", Lossy: processorVersionLossy})
-	}
-	return c
-}
-
-func legacyRunType(t string) string {
-	if t == "SPLIT" {
-		return "SPLITTER"
-	}
-	return t
+	return out
 }
 
 // LegacyEventTypes are the 17 values of the 0.0.12 WebhookEventEventType.
