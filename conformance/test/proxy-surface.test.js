@@ -20,6 +20,15 @@ const T = { timeout: 60000 };
 const EXTRACTOR = "ex_Ee4Rr6Tt8Yy0Uu2Ii4Oo"; // seeded by the sim (sim/model.go)
 const CLASSIFIER = "cl_Mm1Nn3Bb5Vv7Cc9Xx1Zz";
 const BATCH_RUN = "bpr_Ev1Ev2Ev3Ev4Ev5Ev6Ev";
+// The 29 methods beyond workflow runs (README's methods table, classes a-c).
+const METHODS = [
+  "file.list", "file.get", "file.delete", "file.upload", "parse", "parseAsync", "parserRun.get", "parserRun.delete",
+  "processorRun.list", "processorRun.create", "processorRun.get", "processorRun.delete", "processorRun.cancel",
+  "batchProcessorRun.get", "processor.list", "processor.create", "processor.update", "processorVersion.get",
+  "processorVersion.list", "processorVersion.create", "workflow.create", "evaluationSet.list", "evaluationSet.create",
+  "evaluationSet.get", "evaluationSetItem.list", "evaluationSetItem.create", "evaluationSetItem.update",
+  "evaluationSetItem.delete", "evaluationSetItem.createBatch",
+];
 let stack;
 let px; // extend-ai@0.0.12 at the proxy
 let sim; // extend-ai@0.0.12 straight at the simulator's own legacy rendering
@@ -98,7 +107,9 @@ test("parse, parseAsync and parser runs through the proxy equal the sim's legacy
 
     const started = await px.parseAsync({ file: { fileId: run.fileId }, config: { advancedOptions: { agenticOcrEnabled: true } } });
     assertLegacy("ParserRunStatus", started);
-    assert.ok(["PROCESSING", "PROCESSED"].includes(started.status));
+    const other = await sim.parseAsync({ file: { fileId: run.fileId } }); // started back to back: both still running
+    expectSame("parseAsync", started, withId(other, other.id, started.id), "parseAsync vs the sim's own parseAsync");
+    assert.equal(started.status, "PROCESSING");
     const nstarted = await stack.newSim.parseRuns.retrieve(started.id);
     assert.equal(nstarted.file.id, run.fileId, "parseAsync ran on the file given by id");
     assert.equal(nstarted.config.blockOptions.text.agentic.enabled, true, "agenticOcrEnabled reached the sim");
@@ -106,7 +117,6 @@ test("parse, parseAsync and parser runs through the proxy equal the sim's legacy
     assertLegacy("ParserRunGetResponse", done);
     expectSame("parserRun.get", done, await sim.parserRun.get(started.id), "settled async run");
 
-    const other = await sim.parseAsync({ file: { fileId: run.fileId } });
     const del = await px.parserRun.delete(started.id);
     assertLegacy("ParserRunDeleteResponse", del);
     expectSame("parserRun.delete", del, withId(await sim.parserRun.delete(other.id), other.id, started.id));
@@ -263,9 +273,11 @@ test("bad input to every method: a legacy-shaped 4xx, nothing created upstream, 
     const setId = (await sim.evaluationSet.create({ name: "bad", description: "bad input", processorId: EXTRACTOR })).evaluationSet.id;
     const itemId = (await sim.evaluationSetItem.create({ evaluationSetId: setId, fileId, expectedOutput: { value: {} } })).evaluationSetItem.id;
     const procId = (await sim.processor.create({ name: `bad ${uid()}`, type: "EXTRACT" })).processor.id;
+    const cases = badCases({ fileId, setId, itemId, procId });
+    assert.deepEqual([...new Set(cases.map((c) => c.what.split(" ")[0]))].sort(), [...METHODS].sort(), "bad input for each of the 29 methods");
     const before = await stateCounts();
     const failures = [];
-    for (const c of badCases({ fileId, setId, itemId, procId })) {
+    for (const c of cases) {
       await stack.resetRequests();
       const r = await legacyRaw(stack.proxyUrl, c.method, c.path, c);
       const where = `${c.method} ${c.path} (${c.what})`;
