@@ -138,3 +138,38 @@ func TestVersionAnswersCarryLegacyConfigs(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSurfaceRequests: the request transforms of the methods beyond workflow
+// runs are total over any body and page size: no panic, a refusal is always a
+// RequestError (the client's 400), and an accepted body goes upstream as valid
+// JSON.
+func FuzzSurfaceRequests(f *testing.F) {
+	f.Add(`{"processorId":"ex_1","file":{"fileUrl":"u"},"config":{"parser":{"advancedOptions":{"agenticOcrEnabled":true,"pageRanges":[{"end":2}]}}}}`, "10")
+	f.Add(`{"name":"x","type":"EXTRACT","config":{"type":"EXTRACT"}}`, "lots")
+	f.Add(`{"releaseType":"major","config":null}`, "")
+	f.Add(`{"name":1}`, "-3")
+	f.Add(`[1,{"a":`, "1e3")
+	routes := []string{RouteProcessorRunCreate, RouteProcessorCreate, RouteProcessorUpdate, RouteProcessorVersionCreate,
+		RouteWorkflowCreate, RouteParse, RouteParseAsync, RouteEvaluationSetCreate, RouteEvaluationItemCreate,
+		RouteEvaluationItemBatch, RouteEvaluationItemUpdate}
+	lists := []string{RouteFileList, RouteProcessorRunList, RouteProcessorList, RouteEvaluationSetList, RouteEvaluationItemList}
+	f.Fuzz(func(t *testing.T, body, pageSize string) {
+		for _, route := range routes {
+			out, err := legacyPath.Request(route, &Context{Report: &Report{}}, One([]byte(body)))
+			var re *RequestError
+			if err != nil && !errors.As(err, &re) {
+				t.Fatalf("%s %q: %T %v, want a RequestError", route, body, err, err)
+			}
+			if err == nil && !gjson.ValidBytes(out.Body()) {
+				t.Fatalf("%s %q: upstream body %q is not JSON", route, body, out.Body())
+			}
+		}
+		for _, route := range lists {
+			_, err := legacyPath.Request(route, &Context{Report: &Report{}}, Message{Query: url.Values{"maxPageSize": {pageSize}}})
+			var re *RequestError
+			if err != nil && !errors.As(err, &re) {
+				t.Fatalf("%s maxPageSize=%q: %T %v", route, pageSize, err, err)
+			}
+		}
+	})
+}
