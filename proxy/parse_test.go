@@ -42,7 +42,8 @@ func TestParseWaitsForTheResult(t *testing.T) {
 	e := newEnv(t, parseUpstream(s, 2))
 	res := e.legacy("POST", "/parse", `{"file":{"fileUrl":"https://x.example/a.pdf","fileName":"a.pdf"},"config":{"target":"markdown"}}`)
 	wantStatus(t, res, 200)
-	if res.get("object").String() != "parser_run" || res.get("status").String() != "PROCESSED" || res.get("chunks.#").Int() != 1 ||
+	// 0.0.12's ParserRun is closed and has no object member (only parserRun.get's union does).
+	if res.get("object").Exists() || res.get("status").String() != "PROCESSED" || res.get("chunks.#").Int() != 1 ||
 		res.get("metrics.pageCount").Int() != 1 || res.get("fileId").String() != "file_1" {
 		t.Errorf("parse answered %s", res.body)
 	}
@@ -68,7 +69,7 @@ func TestParseRunRoutesMoved(t *testing.T) {
 	e := newEnv(t, parseUpstream(s, 1))
 	res := e.legacy("POST", "/parse/async", `{"file":{"fileId":"file_1","fileName":"dropped.pdf"}}`)
 	wantStatus(t, res, 200)
-	if s.last() != "POST /parse_runs 2026-02-09" || res.get("object").String() != "parser_run_status" || res.get("status").String() != "PROCESSING" {
+	if s.last() != "POST /parse_runs 2026-02-09" || res.get("object").Exists() || res.get("status").String() != "PROCESSING" {
 		t.Errorf("parseAsync: %s via %s", res.body, s.last())
 	}
 	if got := gjson.GetBytes(s.body, "file").Raw; got != `{"id":"file_1"}` {

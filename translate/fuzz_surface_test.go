@@ -28,23 +28,3 @@ func FuzzSurfaceResponses(f *testing.F) {
 		}
 	})
 }
-
-// FuzzSurfaceRequests feeds any client body to every surface request
-// transform: each gives a body the upstream can parse or a RequestError.
-func FuzzSurfaceRequests(f *testing.F) {
-	seedGolden(f, "*.legacy.json")
-	routes := surfaceRoutes()
-	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, route := range routes {
-			out, err := legacyPath.Request(route, &Context{Report: &Report{}}, One(in))
-			if err != nil {
-				checkOutput(t, nil, err, ErrInvalidRequest)
-				continue
-			}
-			if e := surfaceEndpoints[route]; len(out.Body()) > 0 && e.Method == "POST" && e.Request != nil {
-				b := out.Body()
-				checkOutput(t, b, nil, nil)
-			}
-		}
-	})
-}

@@ -125,6 +125,7 @@ func goldenCases() []goldenCase {
 		{name: "batch_response", run: goldenResponse(RouteBatch, Context{})},
 		{name: "processor_run_create", request: true, run: goldenRequest(RouteProcessorRunCreate, Options{})},
 		{name: "processor_run_open_range", request: true, run: goldenRequest(RouteProcessorRunCreate, Options{})},
+		{name: "processor_create_invalid", request: true, run: goldenRequest(RouteProcessorCreate, Options{})},
 		{name: "processor_run_get", run: goldenResponse(RouteProcessorRunGet, Context{})},
 		{name: "processor_list", run: goldenResponse(RouteProcessorList, Context{})},
 		{name: "processor_create", run: goldenResponse(RouteProcessorCreate, Context{})},

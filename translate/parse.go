@@ -12,10 +12,6 @@ import (
 
 const parserRunDeletedMessage = "Parser run data has been successfully deleted."
 
-// legacyDetails are the BlockDetails variants 0.0.12 declares; the others
-// (EmptyBlockDetails) are written as {}.
-var legacyDetails = map[string]bool{"table_details": true, "table_cell_details": true, "figure_details": true}
-
 // legacyBlockTypes is the closed 0.0.12 BlockType enum.
 var legacyBlockTypes = []string{"text", "heading", "section_heading", "table", "figure"}
 
@@ -102,22 +98,29 @@ func legacyParseStatus(s string) string {
 // isSettledParse reports whether a ParseRun status is terminal.
 func isSettledParse(s string) bool { return s == "PROCESSED" || s == "FAILED" }
 
-// appendParserRunStatus writes a legacy ParserRunStatus (S§2.2).
-func appendParserRunStatus(b []byte, run gjson.Result) []byte {
+// appendParserRunStatus writes a legacy ParserRunStatus (S§2.2). tagged adds
+// the object member: 0.0.12 declares it only inside parserRun.get's union
+// (D5); the bare answer of parseAsync is a closed type without it.
+func appendParserRunStatus(b []byte, run gjson.Result, tagged bool) []byte {
 	w := openObj(b)
-	w.str("object", "parser_run_status")
+	if tagged {
+		w.str("object", "parser_run_status")
+	}
 	w.reqStr("id", run.Get("id"))
 	w.str("status", legacyParseStatus(run.Get("status").String()))
 	w.optStr("failureReason", run.Get("failureReason"))
 	return w.close()
 }
 
-// appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, S§2.1).
-func appendParserRun(b []byte, run gjson.Result, c *Context) []byte {
+// appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, S§2.1);
+// tagged adds the object member, as for appendParserRunStatus.
+func appendParserRun(b []byte, run gjson.Result, c *Context, tagged bool) []byte {
 	m := members(run, "id", "file", "output", "status", "failureReason", "metrics", "config", "usage")
 	chunks := members(m[2], "chunks")[0]
 	w := openObj(b)
-	w.str("object", "parser_run")
+	if tagged {
+		w.str("object", "parser_run")
+	}
 	w.reqStr("id", m[0])
 	w.reqStr("fileId", m[1].Get("id"))
 	w.key("chunks")
@@ -223,11 +226,7 @@ func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
 	w.str("type", typ)
 	w.reqStr("content", m[2])
 	w.key("details")
-	if d := m[3]; legacyDetails[d.Get("type").String()] {
-		w.b = appendNoNulls(w.b, d)
-	} else {
-		w.b = append(w.b, "{}"...) // text, key-value, barcode and formula details are new (T5)
-	}
+	w.b = appendBlockDetails(w.b, m[3], c.Options.ParseBlockTypes == BlockTypesPassthrough)
 	w.key("metadata")
 	mw := openObj(w.b)
 	if pg := m[4].Get("page"); pg.IsObject() {
@@ -256,7 +255,7 @@ func parseResponseT(c *Context, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	return One(appendParserRun(nil, run, c)), nil
+	return One(appendParserRun(nil, run, c, false)), nil
 }
 
 // parseAsyncResponse answers POST /parse/async: a ParserRunStatus.
@@ -265,7 +264,7 @@ func parseAsyncResponse(_ *Context, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	return One(appendParserRunStatus(nil, run)), nil
+	return One(appendParserRunStatus(nil, run, false)), nil
 }
 
 // parserRunGetResponse answers GET /parser_runs/{id}: a status while the run
@@ -279,9 +278,9 @@ func parserRunGetResponse(c *Context, m Message) (Message, error) {
 	w.raw("success", "true")
 	w.key("parserRun")
 	if isSettledParse(run.Get("status").String()) {
-		w.b = appendParserRun(w.b, run, c)
+		w.b = appendParserRun(w.b, run, c, true)
 	} else {
-		w.b = appendParserRunStatus(w.b, run)
+		w.b = appendParserRunStatus(w.b, run, true)
 	}
 	return One(w.close()), nil
 }
@@ -316,4 +315,18 @@ func appendLegacyParseConfig(b []byte, cfg gjson.Result) []byte {
 	}
 	defer d.free()
 	return d.appendParser(b, root)
+}
+
+// legacyDetailTypes are the BlockDetails variants 0.0.12 declares.
+var legacyDetailTypes = map[string]bool{"table_details": true, "table_cell_details": true, "figure_details": true}
+
+// appendBlockDetails writes a block's details; details of a kind 0.0.12 does
+// not declare (text_details, key_value_details, barcode_details, ...) are
+// its empty details {}, as a legacy client knows no such variant; keep
+// (parseBlockTypes: passthrough) leaves them as they are.
+func appendBlockDetails(b []byte, d gjson.Result, keep bool) []byte {
+	if t := d.Get("type"); !keep && t.Exists() && !legacyDetailTypes[t.String()] {
+		return append(b, "{}"...)
+	}
+	return appendNoNullsOr(b, d, "{}")
 }

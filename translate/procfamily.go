@@ -49,6 +49,11 @@ func appendSurfaceProcessorRun(b []byte, run gjson.Result) []byte {
 // appendLegacyShapes copies a processor-family answer with N0 applied and
 // every processor config in legacy terms (processors, versions, publish).
 func appendLegacyShapes(b []byte, v gjson.Result) []byte {
+	if v.IsArray() { // a version list: each version's config too
+		return appendArray(b, v, func(b []byte, x gjson.Result) ([]byte, bool) {
+			return appendLegacyShapes(b, x), true // elements kept as they are, as appendNoNulls does
+		})
+	}
 	if !v.IsObject() {
 		return appendNoNulls(b, v)
 	}
@@ -79,6 +84,15 @@ func appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
 	}
 	if edited, err := sjson.DeleteBytes(out, "parser.blockOptions.text.agentic"); err == nil {
 		out = edited
+	}
+	// The request side made these containers to hold agentic; emptied, they
+	// have no legacy meaning and the client never sent them.
+	for _, p := range []string{"parser.blockOptions.text", "parser.blockOptions"} {
+		if v := gjson.GetBytes(out, p); v.IsObject() && len(v.Map()) == 0 {
+			if edited, err := sjson.DeleteBytes(out, p); err == nil {
+				out = edited
+			}
+		}
 	}
 	if en := agentic.Get("enabled"); en.IsBool() {
 		if edited, err := sjson.SetRawBytes(out, "parser.advancedOptions.agenticOcrEnabled", []byte(en.Raw)); err == nil {

@@ -5,6 +5,7 @@
 const assert = require("node:assert/strict");
 const { poll } = require("./harness");
 const { assertNew, assertLegacy } = require("./expect");
+const { newValidators } = require("./schemas");
 
 const FINAL = new Set(["PROCESSED", "FAILED", "CANCELLED", "NEEDS_REVIEW", "REJECTED"]);
 
@@ -58,6 +59,71 @@ function isProbe(r) {
   return r.Method === "GET" && r.Path === "/" && !r.Query;
 }
 
+// Every 2026-02-09 endpoint the proxy may call, with the new SDK's request type
+// for its body and for its query (a Fern request type holds both; header
+// fields are never query keys). ":" matches one path segment; the first
+// matching row wins, so literal segments come before ids.
+const ID = ":";
+const UPSTREAM = [
+  ["POST", ["workflow_runs"], { body: "WorkflowRunsCreateRequest" }],
+  ["GET", ["workflow_runs"], { listParams: LIST_PARAMS }],
+  ["POST", ["workflow_runs", "batch"], { body: "WorkflowRunsCreateBatchRequest" }],
+  ["GET", ["workflow_runs", ID], {}],
+  ["DELETE", ["workflow_runs", ID], {}],
+  ["POST", ["workflow_runs", ID], { body: "WorkflowRunsUpdateRequest" }],
+  ["POST", ["workflow_runs", ID, "cancel"], {}],
+  ["GET", ["files"], { query: "FilesListRequest" }],
+  ["POST", ["files", "upload"], { upload: "FilesUploadRequest" }],
+  ["GET", ["files", ID], { query: "FilesRetrieveRequest" }],
+  ["DELETE", ["files", ID], {}],
+  ["POST", ["parse"], { body: "ParseRequest", query: "ParseRequest" }],
+  ["POST", ["parse_runs"], { body: "ParseRunsCreateRequest" }],
+  ["GET", ["parse_runs", ID], { query: "ParseRunsRetrieveRequest" }],
+  ["DELETE", ["parse_runs", ID], {}],
+  ["GET", ["processor_runs"], { query: "ProcessorRunListRequest" }],
+  ["POST", ["processor_runs"], { body: "ProcessorRunCreateRequest" }],
+  ["GET", ["processor_runs", ID], {}],
+  ["DELETE", ["processor_runs", ID], {}],
+  ["POST", ["processor_runs", ID, "cancel"], {}],
+  ["GET", ["batch_processor_runs", ID], {}],
+  ["GET", ["processors"], { query: "ProcessorListRequest" }],
+  ["POST", ["processors"], { body: "ProcessorCreateRequest" }],
+  ["POST", ["processors", ID], { body: "ProcessorUpdateRequest" }],
+  ["POST", ["processors", ID, "publish"], { body: "ProcessorVersionCreateRequest" }],
+  ["GET", ["processors", ID, "versions"], {}],
+  ["GET", ["processors", ID, "versions", ID], {}],
+  ["GET", ["evaluation_sets"], { query: "EvaluationSetsListRequest" }],
+  ["POST", ["evaluation_sets"], { body: "EvaluationSetsCreateRequest" }],
+  ["GET", ["evaluation_sets", ID], {}],
+  ["GET", ["evaluation_sets", ID, "items"], { query: "EvaluationSetItemsListRequest" }],
+  ["POST", ["evaluation_sets", ID, "items"], { body: "EvaluationSetItemsCreateRequest" }],
+  ["GET", ["evaluation_sets", ID, "items", ID], {}],
+  ["POST", ["evaluation_sets", ID, "items", ID], { body: "EvaluationSetItemsUpdateRequest" }],
+  ["DELETE", ["evaluation_sets", ID, "items", ID], {}],
+  ["POST", ["workflows"], { body: "WorkflowsCreateRequest" }],
+];
+
+/** upstreamEndpoint returns the UPSTREAM row a recorded request matches, or undefined. */
+function upstreamEndpoint(method, seg) {
+  return UPSTREAM.find(([m, pat]) => m === method && pat.length === seg.length && pat.every((p, i) => p === ID || p === seg[i]));
+}
+
+// queryValue reads a query string value as the request type declares it: the
+// first of string, number, boolean that validates.
+function queryProblem(type, key, raw) {
+  if (key.toLowerCase() === "x-extend-workspace-id") return `${key} is a header, not a query parameter`;
+  const v = newValidators();
+  const props = v.doc.definitions[type]?.properties ?? {};
+  if (!(key in props)) return `query parameter ${key} is not a ${type} field`;
+  const candidates = [raw, Number(raw), raw === "true" ? true : raw === "false" ? false : undefined];
+  for (const c of candidates) {
+    if (c === undefined || Number.isNaN(c)) continue;
+    const errs = v.validate(type, { [key]: c }).filter((e) => !e.includes("must have required property"));
+    if (!errs.length) return null;
+  }
+  return `query parameter ${key}=${raw} does not validate as ${type}.${key}`;
+}
+
 /** auditUpstream validates every recorded upstream request against the 2026-02-09 request types. */
 function auditUpstream(all) {
   // Requests the tests sent straight to the simulator are tagged; they are not the proxy's.
@@ -84,24 +150,26 @@ function auditUpstream(all) {
     if (r.Status !== 401) check(() => assert.ok(header(r.Header, "authorization"), "Authorization forwarded"));
     // Segments of the path as sent: an encoded id ("a%2Fb") is one segment.
     const seg = (r.RawPath ?? r.Path).split("/").filter(Boolean);
-    if (seg[0] !== "workflow_runs") {
-      problems.push(`${where}: unexpected upstream path`);
+    const ep = upstreamEndpoint(r.Method, seg);
+    if (!ep) {
+      problems.push(`${where}: not a 2026-02-09 endpoint the proxy may call`);
       continue;
     }
-    const bodyIs = (type) => check(() => assertNew(type, r.Body));
-    const noBody = () => check(() => assert.ok(r.Body === null || r.Body === undefined, "no body expected"));
-    if (r.Method === "POST" && seg.length === 1) bodyIs("WorkflowRunsCreateRequest");
-    else if (r.Method === "POST" && seg.length === 2 && seg[1] === "batch") bodyIs("WorkflowRunsCreateBatchRequest");
-    else if (r.Method === "POST" && seg.length === 2) bodyIs("WorkflowRunsUpdateRequest");
-    else if (r.Method === "POST" && seg.length === 3 && seg[2] === "cancel") noBody();
-    else if ((r.Method === "GET" || r.Method === "DELETE") && seg.length <= 2) {
-      noBody();
-      if (seg.length === 1) {
-        for (const k of new URLSearchParams(r.Query ?? "").keys()) {
-          check(() => assert.ok(LIST_PARAMS.has(k), `list query parameter ${k} is not a WorkflowRunsListRequest field`));
-        }
+    const { body, query, listParams, upload } = ep[2];
+    if (upload) {
+      // The sim records a streamed upload as a summary of its multipart parts.
+      check(() => assert.equal(r.Body?.multipart, true, "an upload is sent as multipart/form-data"));
+      check(() => assertNew(upload, r.Body?.password ? { password: "x" } : {}));
+    } else if (body) check(() => assertNew(body, r.Body));
+    else check(() => assert.ok(r.Body === null || r.Body === undefined, "no body expected"));
+    for (const k of new URLSearchParams(r.Query ?? "").keys()) {
+      if (listParams) check(() => assert.ok(listParams.has(k), `list query parameter ${k} is not a WorkflowRunsListRequest field`));
+      else if (!query) problems.push(`${where}: query parameter ${k} on an endpoint that takes none`);
+      else {
+        const bad = queryProblem(query, k, new URLSearchParams(r.Query).get(k));
+        if (bad) problems.push(`${where}: ${bad}`);
       }
-    } else problems.push(`${where}: not a 2026-02-09 workflow-run endpoint`);
+    }
   }
   assert.deepEqual(problems, [], `upstream requests that violate the new SDK's request types:\n${problems.join("\n")}`);
 }
@@ -111,4 +179,4 @@ function upstreamCreates(requests) {
   return requests.filter((r) => r.Method === "POST" && r.Path === "/workflow_runs");
 }
 
-module.exports = { waitLegacyFinal, waitSimFinal, rejects, expectLegacyErrorBody, auditUpstream, upstreamCreates, header, FINAL, DIRECT_HEADER };
+module.exports = { upstreamEndpoint, UPSTREAM, waitLegacyFinal, waitSimFinal, rejects, expectLegacyErrorBody, auditUpstream, upstreamCreates, header, FINAL, DIRECT_HEADER };

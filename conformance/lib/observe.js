@@ -20,6 +20,49 @@ function route(method, url) {
   return null;
 }
 
+// The rest of the legacy surface: "METHOD /path" (":" = one id segment) → the 0.0.12 response type.
+const LEGACY_SURFACE = {
+  "GET /files": "FileListResponse",
+  "POST /files/upload": "FileUploadResponse",
+  "GET /files/:": "FileGetResponse",
+  "DELETE /files/:": "FileDeleteResponse",
+  "POST /parse": "ParserRun",
+  "POST /parse/async": "ParserRunStatus",
+  "GET /parser_runs/:": "ParserRunGetResponse",
+  "DELETE /parser_runs/:": "ParserRunDeleteResponse",
+  "GET /processor_runs": "ProcessorRunListResponse",
+  "POST /processor_runs": "ProcessorRunCreateResponse",
+  "GET /processor_runs/:": "ProcessorRunGetResponse",
+  "DELETE /processor_runs/:": "ProcessorRunDeleteResponse",
+  "POST /processor_runs/:/cancel": "ProcessorRunCancelResponse",
+  "GET /batch_processor_runs/:": "BatchProcessorRunGetResponse",
+  "GET /processors": "ListProcessorsResponse",
+  "POST /processors": "ProcessorCreateResponse",
+  "POST /processors/:": "ProcessorUpdateResponse",
+  "GET /processors/:/versions": "ProcessorVersionListResponse",
+  "GET /processors/:/versions/:": "ProcessorVersionGetResponse",
+  "POST /processors/:/publish": "ProcessorVersionCreateResponse",
+  "POST /workflows": "WorkflowCreateResponse",
+  "GET /evaluation_sets": "EvaluationSetListResponse",
+  "POST /evaluation_sets": "EvaluationSetCreateResponse",
+  "GET /evaluation_sets/:": "EvaluationSetGetResponse",
+  "GET /evaluation_sets/:/items": "EvaluationSetItemListResponse",
+  "POST /evaluation_set_items": "EvaluationSetItemCreateResponse",
+  "POST /evaluation_set_items/bulk": "EvaluationSetItemCreateBatchResponse",
+  "POST /evaluation_set_items/:": "EvaluationSetItemUpdateResponse",
+  "DELETE /evaluation_set_items/:": "EvaluationSetItemDeleteResponse",
+};
+
+// surfaceType returns the legacy response type of a surface call, or undefined.
+function surfaceType(method, url) {
+  const seg = new URL(url).pathname.split("/").filter(Boolean);
+  const literal = LEGACY_SURFACE[`${method} /${seg.join("/")}`];
+  if (literal) return literal;
+  // Literal segments win ("bulk", "upload"); otherwise the second and fourth segments are ids.
+  const shaped = seg.map((s, i) => (i % 2 === 1 ? ":" : s));
+  return LEGACY_SURFACE[`${method} /${shaped.join("/")}`];
+}
+
 const LEGACY_OK = {
   create: "WorkflowRunCreateResponse",
   list: "WorkflowRunListResponse",
@@ -43,13 +86,14 @@ const NEW_OK = {
 
 // check validates one exchange and returns a violation string, or null.
 function check(side, args, res) {
-  const key = route(args.method, args.url);
+  const surface = side === "legacy" ? surfaceType(args.method, args.url) : undefined;
+  const key = surface ? "surface" : route(args.method, args.url);
   if (!key) return null;
   const where = `${side} ${args.method} ${new URL(args.url).pathname}`;
   let type;
   let body;
   if (res.ok) {
-    type = (side === "legacy" ? LEGACY_OK : NEW_OK)[key];
+    type = surface ?? (side === "legacy" ? LEGACY_OK : NEW_OK)[key];
     body = res.body;
   } else if (res.error.reason === "status-code") {
     type = side === "legacy" ? (res.error.statusCode === 400 ? "BadRequestErrorBody" : "Error_") : "ApiError";
@@ -64,7 +108,7 @@ function check(side, args, res) {
   return errs.length ? `${where} (${res.ok ? 200 : res.error.statusCode}) violates ${type}:\n  ${errs.slice(0, 10).join("\n  ")}` : null;
 }
 
-/** validatingFetcher wraps the SDK's own fetcher so every workflow-run response is schema-checked into sink. */
+/** validatingFetcher wraps the SDK's own fetcher so every workflow-run response (and, for the legacy SDK, every response of the rest of its surface) is schema-checked into sink. */
 function validatingFetcher(side, sink) {
   const base = side === "legacy" ? legacyCore.fetcher : newCore.fetcher;
   return async (args) => {

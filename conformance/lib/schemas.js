@@ -39,6 +39,9 @@ const SURFACE_NEW = [
   "ParseRunsCreateRequest", "ProcessorRunCreateRequest", "ProcessorCreateRequest", "ProcessorUpdateRequest",
   "ProcessorVersionCreateRequest", "EvaluationSetsCreateRequest", "EvaluationSetItemsCreateRequest",
   "EvaluationSetItemsUpdateRequest", "WorkflowsCreateRequest",
+  // Request types of the calls the proxy makes (bodies and query parameters; flows.js auditUpstream).
+  "ParseRequest", "FilesListRequest", "FilesRetrieveRequest", "FilesUploadRequest", "ParseRunsRetrieveRequest",
+  "ProcessorRunListRequest", "ProcessorListRequest", "EvaluationSetsListRequest", "EvaluationSetItemsListRequest",
 ];
 
 // Legacy (extend-ai@0.0.12) response and error-body types the proxy emits.
