@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -239,9 +240,9 @@ func ParseStore(s string) (kind, target string, err error) {
 	}
 	if strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") {
 		if _, err := url.Parse(s); err != nil {
-			return "", "", fmt.Errorf("not a valid postgres URL")
+			return "", "", errors.New("not a valid postgres URL")
 		}
 		return "postgres", s, nil
 	}
-	return "", "", fmt.Errorf("must be sqlite:<file> or postgres://...")
+	return "", "", errors.New("must be sqlite:<file> or a postgres:// URL")
 }
