@@ -37,9 +37,8 @@ func (d *doc) scan(i int) (int, bool) {
 		}
 		switch c := s[i]; c {
 		case '{', '[':
-			d.stack = append(d.stack, int32(len(d.opens)))
-			d.opens = append(d.opens, int32(i))
-			d.ends = append(d.ends, 0)
+			d.stack = append(d.stack, int32(len(d.spans)))
+			d.spans = append(d.spans, span{open: int32(i)})
 			d.closer = c + 2 // '{'+2 == '}', '['+2 == ']'
 			i = skipSpace(s, i+1)
 			if i >= len(s) {
@@ -115,10 +114,10 @@ func (d *doc) afterValue(i int) (int, bool) {
 func (d *doc) closeTop(i int) int {
 	top := d.stack[len(d.stack)-1]
 	d.stack = d.stack[:len(d.stack)-1]
-	d.ends[top] = int32(i + 1)
+	d.spans[top].end = int32(i + 1)
 	d.closer = 0
 	if n := len(d.stack); n > 0 {
-		d.closer = d.src[d.opens[d.stack[n-1]]] + 2
+		d.closer = d.src[d.spans[d.stack[n-1]].open] + 2
 	}
 	return i + 1
 }
