@@ -58,23 +58,8 @@ func (d *doc) scan(i int) (int, bool) {
 			if i, ok = scanString(s, i+1); !ok {
 				return i, false
 			}
-		case 't':
-			if i, ok = scanLiteral(s, i, "true"); !ok {
-				return i, false
-			}
-		case 'f':
-			if i, ok = scanLiteral(s, i, "false"); !ok {
-				return i, false
-			}
-		case 'n':
-			if i, ok = scanLiteral(s, i, "null"); !ok {
-				return i, false
-			}
 		default:
-			if c != '-' && (c < '0' || c > '9') {
-				return i, false
-			}
-			if i, ok = scanNumber(s, i+1); !ok {
+			if i, ok = scanScalar(s, i); !ok {
 				return i, false
 			}
 		}
@@ -82,6 +67,23 @@ func (d *doc) scan(i int) (int, bool) {
 		if i, ok = d.afterValue(i); !ok || len(d.stack) == 0 {
 			return i, ok
 		}
+	}
+}
+
+// scanScalar validates a literal or a number at i.
+func scanScalar(s string, i int) (int, bool) {
+	switch c := s[i]; c {
+	case 't':
+		return scanLiteral(s, i, "true")
+	case 'f':
+		return scanLiteral(s, i, "false")
+	case 'n':
+		return scanLiteral(s, i, "null")
+	default:
+		if c != '-' && (c < '0' || c > '9') {
+			return i, false
+		}
+		return scanNumber(s, i+1)
 	}
 }
 
