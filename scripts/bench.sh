@@ -67,6 +67,10 @@ for port in "$UP" "$BARE" "$TR" "$PT"; do
   echo "bench.sh: nothing answers on port $port" >&2
   exit 1
 done
+# A process that could not bind has exited: then something else answers on its port.
+for p in "${pids[@]}"; do
+  kill -0 "$p" 2>/dev/null || { echo "bench.sh: a server did not start (port in use? set BASE_PORT)" >&2; exit 1; }
+done
 curl -fs "${hdr[@]}" "http://127.0.0.1:$TR/workflow_runs/run_20kb" | grep -q '"workflowRun"' ||
   { echo "bench.sh: the translate target does not translate" >&2; exit 1; }
 
