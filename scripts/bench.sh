@@ -9,7 +9,8 @@
 #   translate    this proxy, legacy GET /workflow_runs/{id} translated (access log on, to /dev/null)
 #   passthrough  this proxy with rollout.killSwitch (legacy request forwarded unchanged)
 # and prints the median requests/s and p99 per target plus the ratios the issue sets goals for.
-# Loopback only; bounded: 2 bodies x ROUNDS x 4 targets x DURATION (default 2x3x4x3s, about 80s).
+# Loopback only; bounded: 2 bodies x ROUNDS x 4 targets x DURATION (default 2x3x4x3s, about 80s), then a
+# memory phase of at most MEM_MAX_SECONDS (default 60) that checks the RSS stays flat up to MEM_REQUESTS.
 #
 #   scripts/bench.sh                      # defaults
 #   ROUNDS=5 DURATION=5s CONNS=32 scripts/bench.sh
@@ -66,6 +67,10 @@ for port in "$UP" "$BARE" "$TR" "$PT"; do
   echo "bench.sh: nothing answers on port $port" >&2
   exit 1
 done
+# A process that could not bind has exited: then something else answers on its port.
+for p in "${pids[@]}"; do
+  kill -0 "$p" 2>/dev/null || { echo "bench.sh: a server did not start (port in use? set BASE_PORT)" >&2; exit 1; }
+done
 curl -fs "${hdr[@]}" "http://127.0.0.1:$TR/workflow_runs/run_20kb" | grep -q '"workflowRun"' ||
   { echo "bench.sh: the translate target does not translate" >&2; exit 1; }
 
@@ -120,4 +125,16 @@ for body in run_20kb run_217kb; do
 done
 echo
 echo "translate proxy RSS: ${rss_first} MB after its first round, $(rss "$tr_pid") MB after $served translated requests"
+
+# Memory phase: keep translating the 20 KB run until MEM_REQUESTS requests in all (bounded by
+# MEM_MAX_SECONDS), printing the RSS after every chunk: it should stay flat.
+MEM_REQUESTS=${MEM_REQUESTS:-100000}
+MEM_MAX_SECONDS=${MEM_MAX_SECONDS:-60}
+mem_start=$SECONDS rss_line=""
+while [ "$served" -lt "$MEM_REQUESTS" ] && [ $((SECONDS - mem_start)) -lt "$MEM_MAX_SECONDS" ]; do
+  read -r _ _ n < <(wrk_once "http://127.0.0.1:$TR/workflow_runs/run_20kb")
+  served=$((served + n))
+  rss_line="$rss_line $(rss "$tr_pid")"
+done
+echo "translate proxy RSS (MB) after each further chunk, up to $served requests in all:$rss_line"
 echo "goals (issue 11): translate/bare >= 0.6 (20 KB) and >= 0.5 (217 KB); p99 ratio <= 2; passthrough/bare >= 0.9"

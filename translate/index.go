@@ -17,14 +17,16 @@ import (
 // writers keep gjson's vocabulary (Type, Raw, Str, IsObject…).
 type doc struct {
 	src   string
-	opens []int32 // offsets of every '{' and '[', in document order
-	ends  []int32 // ends[i]: offset just past the bracket closing opens[i]
-	stack []int32 // scratch for indexing: indexes into opens of the open containers
+	spans []span  // every object and array, in document order of their opening bracket
+	stack []int32 // scratch for indexing: indexes into spans of the open containers
 	hint  int     // where end looks first
 	// closer is, while indexing, the bracket that closes the innermost open
 	// container ('}' or ']'), 0 at the top level.
 	closer byte
 }
+
+// span is where one object or array opens and ends (just past its closing bracket).
+type span struct{ open, end int32 }
 
 // docPool keeps index slices between calls, so a translation allocates
 // nothing for them in the steady state.
@@ -38,7 +40,7 @@ const maxPooledContainers = 1 << 16
 func parseDoc(src []byte) (*doc, gjson.Result, bool) {
 	d := docPool.Get().(*doc)
 	d.src = bytesString(src)
-	d.opens, d.ends, d.stack, d.hint, d.closer = d.opens[:0], d.ends[:0], d.stack[:0], 0, 0
+	d.spans, d.stack, d.hint, d.closer = d.spans[:0], d.stack[:0], 0, 0
 	start, ok := d.index()
 	if !ok {
 		d.free()
@@ -50,7 +52,7 @@ func parseDoc(src []byte) (*doc, gjson.Result, bool) {
 // free returns d to the pool; d must not be used afterwards.
 func (d *doc) free() {
 	d.src = ""
-	if cap(d.opens) > maxPooledContainers {
+	if cap(d.spans) > maxPooledContainers {
 		return
 	}
 	docPool.Put(d)
@@ -61,11 +63,11 @@ func (d *doc) free() {
 // slot after the last one found is tried before a binary search.
 func (d *doc) end(i int) int {
 	k := d.hint
-	if k >= len(d.opens) || int(d.opens[k]) != i {
-		lo, hi := 0, len(d.opens)
+	if k >= len(d.spans) || int(d.spans[k].open) != i {
+		lo, hi := 0, len(d.spans)
 		for lo < hi {
 			m := int(uint(lo+hi) >> 1)
-			if int(d.opens[m]) < i {
+			if int(d.spans[m].open) < i {
 				lo = m + 1
 			} else {
 				hi = m
@@ -74,7 +76,7 @@ func (d *doc) end(i int) int {
 		k = lo
 	}
 	d.hint = k + 1
-	return int(d.ends[k])
+	return int(d.spans[k].end)
 }
 
 // value reads the value starting at offset i (no leading space).

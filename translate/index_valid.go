@@ -37,9 +37,8 @@ func (d *doc) scan(i int) (int, bool) {
 		}
 		switch c := s[i]; c {
 		case '{', '[':
-			d.stack = append(d.stack, int32(len(d.opens)))
-			d.opens = append(d.opens, int32(i))
-			d.ends = append(d.ends, 0)
+			d.stack = append(d.stack, int32(len(d.spans)))
+			d.spans = append(d.spans, span{open: int32(i)})
 			d.closer = c + 2 // '{'+2 == '}', '['+2 == ']'
 			i = skipSpace(s, i+1)
 			if i >= len(s) {
@@ -59,23 +58,8 @@ func (d *doc) scan(i int) (int, bool) {
 			if i, ok = scanString(s, i+1); !ok {
 				return i, false
 			}
-		case 't':
-			if i, ok = scanLiteral(s, i, "true"); !ok {
-				return i, false
-			}
-		case 'f':
-			if i, ok = scanLiteral(s, i, "false"); !ok {
-				return i, false
-			}
-		case 'n':
-			if i, ok = scanLiteral(s, i, "null"); !ok {
-				return i, false
-			}
 		default:
-			if c != '-' && (c < '0' || c > '9') {
-				return i, false
-			}
-			if i, ok = scanNumber(s, i+1); !ok {
+			if i, ok = scanScalar(s, i); !ok {
 				return i, false
 			}
 		}
@@ -83,6 +67,23 @@ func (d *doc) scan(i int) (int, bool) {
 		if i, ok = d.afterValue(i); !ok || len(d.stack) == 0 {
 			return i, ok
 		}
+	}
+}
+
+// scanScalar validates a literal or a number at i.
+func scanScalar(s string, i int) (int, bool) {
+	switch c := s[i]; c {
+	case 't':
+		return scanLiteral(s, i, "true")
+	case 'f':
+		return scanLiteral(s, i, "false")
+	case 'n':
+		return scanLiteral(s, i, "null")
+	default:
+		if c != '-' && (c < '0' || c > '9') {
+			return i, false
+		}
+		return scanNumber(s, i+1)
 	}
 }
 
@@ -115,10 +116,10 @@ func (d *doc) afterValue(i int) (int, bool) {
 func (d *doc) closeTop(i int) int {
 	top := d.stack[len(d.stack)-1]
 	d.stack = d.stack[:len(d.stack)-1]
-	d.ends[top] = int32(i + 1)
+	d.spans[top].end = int32(i + 1)
 	d.closer = 0
 	if n := len(d.stack); n > 0 {
-		d.closer = d.src[d.opens[d.stack[n-1]]] + 2
+		d.closer = d.src[d.spans[d.stack[n-1]].open] + 2
 	}
 	return i + 1
 }

@@ -191,6 +191,19 @@ func (st *state) appendProcessorRun(b []byte, s *stepRun, run gjson.Result, kind
 	w.str("type", pk.legacyType)
 	w.key("config")
 	w.b = st.appendConfig(w.b, f[pConfig], pk.legacyType)
+	st.writeInitialAndReviewed(&w, f, pk.legacyType, fieldsCfg, w.b[outStart:outEnd])
+	w.key("files")
+	w.b = st.appendRunFiles(w.b, f[pFile], f[pFiles], s.f[sFiles])
+	w.key("mergedProcessors")
+	w.b = st.appendMerged(w.b, s, kind)
+	w.reqStr("url", f[pDashboardURL])
+	writeCredits(&w, st.doc, f[pUsage])
+	return w.close()
+}
+
+// writeInitialAndReviewed writes initialOutput and reviewedOutput; written
+// is the legacy form of output, already in the answer.
+func (st *state) writeInitialAndReviewed(w *obj, f []gjson.Result, legacyType string, fieldsCfg bool, written []byte) {
 	initial := f[pInitialOutput]
 	if absent(initial) && f[pReviewed].Type != gjson.True {
 		initial = f[pOutput] // unreviewed: the final output is the initial one (N§6.1)
@@ -199,23 +212,16 @@ func (st *state) appendProcessorRun(b []byte, s *stepRun, run gjson.Result, kind
 		w.key("initialOutput")
 		if initial.Index == f[pOutput].Index || initial.Raw == f[pOutput].Raw {
 			// The same value (or equal bytes, typical of unreviewed runs): the
-			// conversion is pure, so its legacy form is the one written above.
-			w.b = append(w.b, w.b[outStart:outEnd]...)
+			// conversion is pure, so its legacy form is the one written already.
+			w.b = append(w.b, written...)
 		} else {
-			w.b = st.appendOutput(w.b, initial, pk.legacyType, fieldsCfg)
+			w.b = st.appendOutput(w.b, initial, legacyType, fieldsCfg)
 		}
 	}
 	if ro := f[pReviewedOutput]; !absent(ro) {
 		w.key("reviewedOutput")
-		w.b = st.appendOutput(w.b, ro, pk.legacyType, fieldsCfg)
+		w.b = st.appendOutput(w.b, ro, legacyType, fieldsCfg)
 	}
-	w.key("files")
-	w.b = st.appendRunFiles(w.b, f[pFile], f[pFiles], s.f[sFiles])
-	w.key("mergedProcessors")
-	w.b = st.appendMerged(w.b, s, kind)
-	w.reqStr("url", f[pDashboardURL])
-	writeCredits(&w, st.doc, f[pUsage])
-	return w.close()
 }
 
 // appendRunFiles: [R.file] when set, else R.files (package runs), else the
