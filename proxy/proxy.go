@@ -92,6 +92,10 @@ type Proxy struct {
 	draining      atomic.Bool
 	// parents caches child → parent ids (evaluation item → set) for lookups.
 	parents parentCache
+	// paths maps each client version with a translation path to it, and
+	// segments the first path segments of the translated routes (resolvePaths).
+	paths    map[string]translate.Path
+	segments map[string]bool
 	// buffers lends copy buffers to both passthrough reverse proxies.
 	buffers *bufferPool
 }
@@ -110,6 +114,7 @@ func New(opt Options) (*Proxy, error) {
 	p.legacyProxy = p.newLegacyPassthrough()
 	p.tracePassthrough(p.passthru)
 	p.tracePassthrough(p.legacyProxy)
+	p.resolvePaths()
 	p.router = p.routes()
 	return p, nil
 }

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -90,16 +91,43 @@ func (p *Proxy) clientVersion(r *http.Request) string {
 
 // pathFor is the translation path from the caller's version to the
 // upstream's; empty (passthrough) when they are the same or no path exists.
-func (p *Proxy) pathFor(r *http.Request) translate.Path {
-	path, err := p.opt.Registry.Path(p.clientVersion(r), p.opt.UpstreamVersion)
-	if err != nil {
-		return nil
+// Paths are resolved once, in New, for every version the registry knows.
+func (p *Proxy) pathFor(r *http.Request) translate.Path { return p.paths[p.clientVersion(r)] }
+
+// translates matches the requests that have a translation path and whose
+// first path segment is one a translated route starts with, so any other
+// request skips the translated routes' patterns altogether.
+func (p *Proxy) translates(r *http.Request, _ *mux.RouteMatch) bool {
+	if len(p.pathFor(r)) == 0 {
+		return false
 	}
-	return path
+	seg := strings.TrimPrefix(r.URL.EscapedPath(), "/")
+	if i := strings.IndexByte(seg, '/'); i >= 0 {
+		seg = seg[:i]
+	}
+	return p.segments[seg]
 }
 
-// translates matches the requests that have a translation path.
-func (p *Proxy) translates(r *http.Request, _ *mux.RouteMatch) bool { return len(p.pathFor(r)) > 0 }
+// resolvePaths fills p.paths (client version → path) and p.segments (the
+// first path segments of the translated routes).
+func (p *Proxy) resolvePaths() {
+	p.paths = map[string]translate.Path{}
+	p.segments = map[string]bool{}
+	for _, v := range p.opt.Registry.Versions() {
+		if path, err := p.opt.Registry.Path(v, p.opt.UpstreamVersion); err == nil && len(path) > 0 {
+			p.paths[v] = path
+		}
+	}
+	for _, s := range p.opt.Registry.Steps() {
+		for _, rt := range (translate.Path{s}).Routes() {
+			seg := strings.TrimPrefix(rt.Path, "/")
+			if i := strings.IndexByte(seg, '/'); i >= 0 {
+				seg = seg[:i]
+			}
+			p.segments[seg] = true
+		}
+	}
+}
 
 // statusWriter records the status and size written.
 type statusWriter struct {
