@@ -242,11 +242,7 @@ func evalItemsCreatedResponse(c *Context, m Message) (Message, error) {
 }
 
 func evalItemsResponse(c *Context, m Message, one bool) (Message, error) {
-	body, err := single(m)
-	if err != nil {
-		return Message{}, err
-	}
-	root, err := parseBody(body)
+	_, root, err := bodyOf(m)
 	if err != nil {
 		return Message{}, err
 	}
@@ -270,11 +266,7 @@ func evalItemsResponse(c *Context, m Message, one bool) (Message, error) {
 
 // evalItemResponse answers update with the updated item.
 func evalItemResponse(c *Context, m Message) (Message, error) {
-	body, err := single(m)
-	if err != nil {
-		return Message{}, err
-	}
-	it, err := parseBody(body)
+	_, it, err := bodyOf(m)
 	if err != nil {
 		return Message{}, err
 	}

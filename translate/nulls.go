@@ -18,6 +18,16 @@ func parseBody(body []byte) (gjson.Result, error) {
 	return root, nil
 }
 
+// bodyOf is the single body of m, checked once at the edge and parsed.
+func bodyOf(m Message) ([]byte, gjson.Result, error) {
+	body, err := single(m)
+	if err != nil {
+		return nil, gjson.Result{}, err
+	}
+	root, err := parseBody(body)
+	return body, root, err
+}
+
 // appendNoNulls copies a JSON value, leaving out every object member whose
 // value is null, at any depth: the normalisation N0 of S§4.0, since
 // 2026-02-09 made many optional legacy fields required-nullable. Array
@@ -53,11 +63,7 @@ func appendNoNulls(b []byte, v gjson.Result) []byte {
 // noNulls is the response transform of the forwarded (class a) methods: the
 // body is the legacy one already, less the nulls (surface D1).
 func noNulls(_ *Context, m Message) (Message, error) {
-	body, err := single(m)
-	if err != nil {
-		return Message{}, err
-	}
-	root, err := parseBody(body)
+	body, root, err := bodyOf(m)
 	if err != nil {
 		return Message{}, err
 	}
@@ -67,11 +73,7 @@ func noNulls(_ *Context, m Message) (Message, error) {
 // envelope writes {success:true, <key>: write(value)}.
 func envelope(key string, write func(b []byte, v gjson.Result) []byte) Transform {
 	return func(_ *Context, m Message) (Message, error) {
-		body, err := single(m)
-		if err != nil {
-			return Message{}, err
-		}
-		root, err := parseBody(body)
+		body, root, err := bodyOf(m)
 		if err != nil {
 			return Message{}, err
 		}
@@ -87,11 +89,7 @@ func envelope(key string, write func(b []byte, v gjson.Result) []byte) Transform
 // from a 2026-02-09 list {object:"list", data, nextPageToken} (S§1.2).
 func listEnvelope(key string, write func(b []byte, v gjson.Result) []byte) Transform {
 	return func(c *Context, m Message) (Message, error) {
-		body, err := single(m)
-		if err != nil {
-			return Message{}, err
-		}
-		root, err := parseBody(body)
+		body, root, err := bodyOf(m)
 		if err != nil {
 			return Message{}, err
 		}
@@ -120,11 +118,7 @@ func listEnvelope(key string, write func(b []byte, v gjson.Result) []byte) Trans
 // (S§1.2: the fixed messages of the legacy fixtures).
 func deleted(idKey, message string) Transform {
 	return func(_ *Context, m Message) (Message, error) {
-		body, err := single(m)
-		if err != nil {
-			return Message{}, err
-		}
-		root, err := parseBody(body)
+		_, root, err := bodyOf(m)
 		if err != nil {
 			return Message{}, err
 		}

@@ -286,11 +286,7 @@ func parserRunGetResponse(c *Context, m Message) (Message, error) {
 }
 
 func parseRunBody(m Message) (gjson.Result, error) {
-	body, err := single(m)
-	if err != nil {
-		return gjson.Result{}, err
-	}
-	run, err := parseBody(body)
+	_, run, err := bodyOf(m)
 	if err != nil {
 		return gjson.Result{}, err
 	}

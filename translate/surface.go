@@ -109,11 +109,7 @@ func withSurface(m map[string]Endpoint) map[string]Endpoint {
 // the one named key through write.
 func envelopeOf(key string, write func(b []byte, v gjson.Result) []byte) Transform {
 	return func(_ *Context, m Message) (Message, error) {
-		body, err := single(m)
-		if err != nil {
-			return Message{}, err
-		}
-		root, err := parseBody(body)
+		body, root, err := bodyOf(m)
 		if err != nil {
 			return Message{}, err
 		}
@@ -136,11 +132,7 @@ func envelopeOf(key string, write func(b []byte, v gjson.Result) []byte) Transfo
 
 // legacyShapes is the response transform of processors and their versions.
 func legacyShapes(_ *Context, m Message) (Message, error) {
-	body, err := single(m)
-	if err != nil {
-		return Message{}, err
-	}
-	root, err := parseBody(body)
+	body, root, err := bodyOf(m)
 	if err != nil {
 		return Message{}, err
 	}
