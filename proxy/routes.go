@@ -43,15 +43,24 @@ func (p *Proxy) routes() *mux.Router {
 	p.translateOnly.UseEncodedPath()
 	p.translateOnly.SkipClean(true)
 	seen := map[string]bool{}
+	// One subrouter per first path segment: a request is matched against the
+	// few patterns of its resource, not all of the registry's.
+	bySeg := map[string]*mux.Router{}
 	for _, s := range p.opt.Registry.Steps() {
 		for _, rt := range (translate.Path{s}).Routes() {
 			if key := rt.Method + " " + rt.Path; !seen[key] {
 				seen[key] = true
+				seg := firstSegment(rt.Path)
+				sub := bySeg[seg]
+				if sub == nil {
+					sub = legacy.MatcherFunc(segmentIs(seg)).Subrouter()
+					bySeg[seg] = sub
+				}
 				h, mode := p.handlerFor(rt)
 				// The same route with a trailing slash is the same route: passed
 				// through, a legacy caller would get a 2026-02-09 answer.
 				for _, path := range []string{rt.Path, rt.Path + "/"} {
-					legacy.Handle(path, p.wrap(rt.Name, mode, p.dispatch(rt.Name, h))).Methods(rt.Method)
+					sub.Handle(path, p.wrap(rt.Name, mode, p.dispatch(rt.Name, h))).Methods(rt.Method)
 					p.translateOnly.Handle(path, h).Methods(rt.Method)
 				}
 			}
@@ -101,11 +110,21 @@ func (p *Proxy) translates(r *http.Request, _ *mux.RouteMatch) bool {
 	if len(p.pathFor(r)) == 0 {
 		return false
 	}
-	seg := strings.TrimPrefix(r.URL.EscapedPath(), "/")
+	return p.segments[firstSegment(r.URL.EscapedPath())]
+}
+
+// firstSegment is the first segment of a path: "files" of "/files/{id}".
+func firstSegment(path string) string {
+	seg := strings.TrimPrefix(path, "/")
 	if i := strings.IndexByte(seg, '/'); i >= 0 {
 		seg = seg[:i]
 	}
-	return p.segments[seg]
+	return seg
+}
+
+// segmentIs matches requests whose path starts with the segment seg.
+func segmentIs(seg string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool { return firstSegment(r.URL.EscapedPath()) == seg }
 }
 
 // resolvePaths fills p.paths (client version → path) and p.segments (the
@@ -120,11 +139,7 @@ func (p *Proxy) resolvePaths() {
 	}
 	for _, s := range p.opt.Registry.Steps() {
 		for _, rt := range (translate.Path{s}).Routes() {
-			seg := strings.TrimPrefix(rt.Path, "/")
-			if i := strings.IndexByte(seg, '/'); i >= 0 {
-				seg = seg[:i]
-			}
-			p.segments[seg] = true
+			p.segments[firstSegment(rt.Path)] = true
 		}
 	}
 }
