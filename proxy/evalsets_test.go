@@ -145,3 +145,20 @@ func TestEvaluationItemListDetails(t *testing.T) {
 		t.Errorf("details off: %s", res.body)
 	}
 }
+
+// An item deleted between the list and its read is left out, not a failed list.
+func TestEvaluationItemListSkipsItemsGoneMeanwhile(t *testing.T) {
+	up := newEvalUpstream(1)
+	e := newEnv(t, upstreamFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/items/ev_item_0_a") {
+			jsonReply(w, 404, `{"code":"NOT_FOUND","message":"Evaluation set item ev_item_0_a not found","retryable":false}`)
+			return
+		}
+		up.ServeHTTP(w, r)
+	}))
+	res := e.legacy("GET", "/evaluation_sets/ev_set_0/items", "")
+	wantStatus(t, res, 200)
+	if res.get("evaluationSetItems.#").Int() != 1 || res.get("evaluationSetItems.0.id").String() != "ev_item_0_b" {
+		t.Errorf("list: %s", res.body)
+	}
+}

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,6 +129,11 @@ func (p *Proxy) expand(ctx context.Context, h http.Header, ex *translate.Expand,
 	}
 	wg.Wait()
 	for i, err := range errs {
+		var us *upstreamStatus
+		if errors.As(err, &us) && us.resp.Status == http.StatusNotFound {
+			out[i+1] = []byte("null") // deleted between the list and the read: the transform leaves it out
+			continue
+		}
 		if err != nil {
 			return nil, errorf(http.StatusBadGateway, "reading item %s of the list failed (%d of %d): %v",
 				ids[i], i+1, len(ids), classify(ctx, err).Message)

@@ -293,7 +293,13 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 		return Message{}, fmt.Errorf("%w: list data is missing or not an array", ErrInvalidResponse)
 	}
 	details := map[string]gjson.Result{}
-	for _, d := range m.Bodies[1:] {
+	gone := map[string]bool{}
+	ids := EvaluationItemIDs(m.Bodies[0])
+	for j, d := range m.Bodies[1:] {
+		if string(d) == "null" && j < len(ids) {
+			gone[ids[j]] = true // deleted since the list was read
+			continue
+		}
 		if r, err := parseBody(d); err == nil {
 			details[r.Get("id").String()] = r
 		}
@@ -304,6 +310,10 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 	w.key("evaluationSetItems")
 	w.b = appendArray(w.b, data, func(b []byte, it gjson.Result) ([]byte, bool) {
 		if !it.IsObject() {
+			return b, false
+		}
+		if gone[it.Get("id").String()] {
+			c.Report.unmapped("evaluationSetItems.#")
 			return b, false
 		}
 		return appendLegacyEvaluationItem(b, it, details[it.Get("id").String()], setID, c), true
