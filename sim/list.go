@@ -23,7 +23,13 @@ type listQuery struct {
 // fingerprint ties a page token to the filters and sort it was issued for;
 // the page size may change between pages.
 func (q listQuery) fingerprint() string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{q.status, q.workflowID, q.batchID, q.nameContains, q.sortBy, q.sortDir}, "\x00")))
+	return pageFingerprint([]string{q.status, q.workflowID, q.batchID, q.nameContains}, q.sortBy, q.sortDir)
+}
+
+// pageFingerprint hashes a list's filter values and sort (every list of the
+// sim, workflow runs and the rest of the surface alike).
+func pageFingerprint(filters []string, sortBy, sortDir string) string {
+	sum := sha256.Sum256([]byte(strings.Join(append(slices.Clone(filters), sortBy, sortDir), "\x00")))
 	return hex.EncodeToString(sum[:8])
 }
 
@@ -47,39 +53,14 @@ func decodeToken(tok, fp string) (int, bool) {
 	return off, true
 }
 
-// parseList validates the query; legacy uses the same names (L§ list).
+// parseList validates the query; legacy uses the same names (L§ list). The
+// sort and paging rules are those of every list of the sim (parsePage).
 func parseList(v url.Values) (listQuery, *apiError) {
-	q := listQuery{
-		status: v.Get("status"), workflowID: v.Get("workflowId"), batchID: v.Get("batchId"),
-		nameContains: v.Get("fileNameContains"), sortBy: v.Get("sortBy"), sortDir: v.Get("sortDir"), pageSize: 10,
-	}
-	if q.sortBy == "" {
-		q.sortBy = "createdAt"
-	}
-	if q.sortDir == "" {
-		q.sortDir = "desc"
-	}
-	if q.sortBy != "createdAt" && q.sortBy != "updatedAt" {
-		return q, badRequest("sortBy must be createdAt or updatedAt (got %q)", q.sortBy)
-	}
-	if q.sortDir != "asc" && q.sortDir != "desc" {
-		return q, badRequest("sortDir must be asc or desc (got %q)", q.sortDir)
-	}
-	if ps := v.Get("maxPageSize"); ps != "" {
-		n, err := strconv.Atoi(ps)
-		if err != nil || n < 1 || n > 100 {
-			return q, badRequest("maxPageSize must be an integer from 1 to 100 (got %q)", ps)
-		}
-		q.pageSize = n
-	}
-	if tok := v.Get("nextPageToken"); tok != "" {
-		off, ok := decodeToken(tok, q.fingerprint())
-		if !ok {
-			return q, badRequest("nextPageToken is invalid or does not match the filters and sort")
-		}
-		q.offset = off
-	}
-	return q, nil
+	q := listQuery{status: v.Get("status"), workflowID: v.Get("workflowId"), batchID: v.Get("batchId"),
+		nameContains: v.Get("fileNameContains")}
+	p, err := parsePage(v, []string{"createdAt", "updatedAt"}, q.status, q.workflowID, q.batchID, q.nameContains)
+	q.sortBy, q.sortDir, q.pageSize, q.offset = p.sortBy, p.sortDir, p.size, p.offset
+	return q, err
 }
 
 // listed is a run with the timeline it was filtered and sorted on.

@@ -199,10 +199,7 @@ func parsePage(v url.Values, sortKeys []string, filters ...string) (pageQuery, *
 	return q, nil
 }
 
-func (q pageQuery) fingerprint() string {
-	lq := listQuery{sortBy: q.sortBy, sortDir: q.sortDir, status: strings.Join(q.filters, "\x01")}
-	return lq.fingerprint()
-}
+func (q pageQuery) fingerprint() string { return pageFingerprint(q.filters, q.sortBy, q.sortDir) }
 
 // pageOf sorts items (oldest first by key, then seq), applies the direction
 // and returns one page and the next token ("" on the last page).
