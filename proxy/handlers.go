@@ -110,8 +110,8 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 		if b := out.Body(); len(b) > 0 && method != http.MethodGet && method != http.MethodDelete {
 			c.body = b
 		}
-		if route == routeBatch {
-			stateFrom(r.Context()).fanout = int(gjson.GetBytes(c.body, "inputs.#").Int())
+		if tc.Fanout > 0 {
+			stateFrom(r.Context()).fanout = tc.Fanout
 		}
 		answer, err := p.send(ctx, c)
 		if err == nil && settle != nil {

@@ -245,3 +245,20 @@ func TestShadowedFileReadMatches(t *testing.T) {
 		t.Fatalf("file.get shadow: %v, top paths %v (%s)", rr.Totals, rr.TopPaths, rr.LastError)
 	}
 }
+
+// The access log line of a batch counts its inputs (set by the batch
+// transform, not by a route-specific branch of the generic handler).
+func TestBatchLogsItsFanout(t *testing.T) {
+	e := newEnv(t, nil)
+	wantStatus(t, e.legacy("POST", "/workflow_runs/batch", `{"workflowId":"workflow_fan","inputs":[`+
+		`{"rawText":"a"},{"rawText":"b"},{"file":{"fileUrl":"https://x.example/c.pdf"}}]}`), 200)
+	for _, l := range e.logs.FilterMessage("request").All() {
+		if l.ContextMap()["route"] == "batch" {
+			if got := l.ContextMap()["fanout"]; got != int64(3) {
+				t.Fatalf("fanout = %v, want 3", got)
+			}
+			return
+		}
+	}
+	t.Fatal("no access log line for the batch")
+}

@@ -15,34 +15,37 @@ var (
 
 // batchRequestBody turns a legacy batch body into a new batch body (mapping §3.2).
 // The 1..1000 input count is left to upstream; priority stays out because the
-// legacy batch always ran at 90, the new default.
-func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, error) {
+// legacy batch always ran at 90, the new default. It also returns the
+// number of inputs, the runs the batch starts.
+func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, int, error) {
 	root, err := parseRequest(legacy)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := checkUnknown(root, "", batchKeys, o, rep); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	wf, err := workflowSegment(root)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	inputs := root.Get("inputs")
 	if !inputs.IsArray() {
-		return nil, reqErr("inputs", "is required and must be an array")
+		return nil, 0, reqErr("inputs", "is required and must be an array")
 	}
 	b := make([]byte, 0, len(legacy)+32)
 	b = append(append(append(b, '{'), wf...), `,"inputs":[`...)
+	n := 0
 	for i, in := range inputs.Array() {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		if b, err = appendBatchInput(b, in, index("inputs", i), o, rep); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		n++
 	}
-	return append(b, "]}"...), nil
+	return append(b, "]}"...), n, nil
 }
 
 // appendBatchInput converts one input; file wins over rawText ([silent]).

@@ -163,7 +163,7 @@ func BenchmarkRatioRequests(b *testing.B) {
 	batch := repeatArray(`{"workflowId":"workflow_Hq2Rz8KpLm4vN7sT1aWc","version":"draft","inputs":[`, input, `]}`, 1000)
 	b.Run("body=batch_1000_inputs", func(b *testing.B) {
 		benchTransform(b, batch, func(in []byte) error {
-			_, err := batchRequestBody(in, Options{}, nil)
+			_, _, err := batchRequestBody(in, Options{}, nil)
 			return err
 		})
 	})

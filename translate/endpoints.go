@@ -48,6 +48,7 @@ func createRequest(c *Context, m Message) (Message, error) {
 		return Message{}, err
 	}
 	reqs, err := createRequests(body, c.Options, c.Report)
+	c.Fanout = len(reqs)
 	return Message{Bodies: reqs, Query: m.Query}, err
 }
 
@@ -109,7 +110,8 @@ func batchRequest(c *Context, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	b, err := batchRequestBody(body, c.Options, c.Report)
+	b, n, err := batchRequestBody(body, c.Options, c.Report)
+	c.Fanout = n
 	return One(b), err
 }
 

@@ -62,7 +62,7 @@ func FuzzCreateRequests(f *testing.F) {
 func FuzzBatchRequest(f *testing.F) {
 	seedGolden(f, "batch.legacy.json")
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, err := batchRequestBody(in, Options{}, &Report{})
+		out, _, err := batchRequestBody(in, Options{}, &Report{})
 		checkOutput(t, out, err, ErrInvalidRequest)
 	})
 }

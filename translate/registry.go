@@ -51,6 +51,9 @@ type Context struct {
 	ReceivedAt time.Time
 	// Now is the clock of last resort for synthesized timestamps; zero means time.Now().
 	Now time.Time
+	// Fanout is how many upstream runs the request starts (a create's inputs,
+	// a batch's), set by its request transform for logs and metrics.
+	Fanout int
 	// Vars are the route's path variables (and any a request transform added).
 	Vars map[string]string
 	// Parents are child → parent ids the response transforms learned

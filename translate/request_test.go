@@ -155,7 +155,7 @@ func TestBatchRequestValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := batchRequestBody([]byte(tc.body), Options{}, nil)
+			_, _, err := batchRequestBody([]byte(tc.body), Options{}, nil)
 			wantRequestError(t, err, tc.field)
 		})
 	}
@@ -164,7 +164,7 @@ func TestBatchRequestValidation(t *testing.T) {
 func TestBatchRequestFileWins(t *testing.T) {
 	var rep Report
 	body := `{` + wf + `,"version":"latest","priority":1,"inputs":[{"file":{"fileId":"f","fileName":"n"},"rawText":"t"}]}`
-	got, err := batchRequestBody([]byte(body), Options{}, &rep)
+	got, _, err := batchRequestBody([]byte(body), Options{}, &rep)
 	must(t, err)
 	if want := `{"workflow":{"id":"workflow_1"},"inputs":[{"file":{"id":"f"}}]}`; string(got) != want {
 		t.Errorf("got %s, want %s", got, want)
