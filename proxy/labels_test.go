@@ -65,3 +65,33 @@ func BenchmarkInvalidUTF8ValidBody(b *testing.B) {
 		}
 	}
 }
+
+// A client chooses the keys it sends: the access log line lists at most
+// maxLoggedFields of them, each at most maxFieldLen bytes, and counts the rest.
+func TestUnknownFieldsDoNotGrowTheLogLine(t *testing.T) {
+	e := newEnv(t, nil)
+	var b strings.Builder
+	b.WriteString(`{"workflowId":"workflow_log","rawTexts":["x"]`)
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&b, `,"junk_%d_%s":1`, i, strings.Repeat("k", 500))
+	}
+	b.WriteString(`}`)
+	wantStatus(t, e.legacy(http.MethodPost, "/workflow_runs", b.String()), 200)
+	for _, l := range e.logs.FilterMessage("request").All() {
+		m := l.ContextMap()
+		if m["route"] != "create" {
+			continue
+		}
+		fields, _ := m["unknown_fields"].([]interface{})
+		if len(fields) != 50 || m["fields_omitted"] != int64(950) {
+			t.Fatalf("logged %d unknown fields, omitted %v; want 50 and 950", len(fields), m["fields_omitted"])
+		}
+		for _, f := range fields {
+			if len(f.(string)) > 210 {
+				t.Fatalf("a logged field path is %d bytes long", len(f.(string)))
+			}
+		}
+		return
+	}
+	t.Fatal("no access log line for the create")
+}

@@ -233,6 +233,9 @@ func (p *Proxy) finish(r *http.Request, st *reqState, sw *statusWriter, d time.D
 	if len(st.unknown) > 0 {
 		fields = append(fields, zap.Strings("unknown_fields", st.unknown))
 	}
+	if st.omittedFields > 0 {
+		fields = append(fields, zap.Int("fields_omitted", st.omittedFields))
+	}
 	st.mu.Unlock()
 	if st.tenant != "" {
 		fields = append(fields, zap.String("tenant", st.tenant), zap.String("mode_reason", st.reason))

@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,7 @@ type reqState struct {
 	unmapped      []string
 	synthesized   []string
 	unknown       []string
+	omittedFields int // field paths beyond maxLoggedFields, counted only
 	errMsg        string
 	tenant        string      // rollout fingerprint of the API key, never the key
 	reason        string      // why the mode was chosen
@@ -56,10 +58,33 @@ func (s *reqState) note(rep *translate.Report) {
 		return
 	}
 	s.mu.Lock()
-	s.unmapped = append(s.unmapped, rep.Unmapped...)
-	s.synthesized = append(s.synthesized, rep.Synthesized...)
-	s.unknown = append(s.unknown, rep.Unknown...)
+	s.unmapped = s.keepFields(s.unmapped, rep.Unmapped)
+	s.synthesized = s.keepFields(s.synthesized, rep.Synthesized)
+	s.unknown = s.keepFields(s.unknown, rep.Unknown)
 	s.mu.Unlock()
+}
+
+// Bounds of the field paths one access log line carries: a client chooses
+// the keys it sends, so neither their number nor their length may grow the
+// line without limit (the rest is counted in fields_omitted).
+const (
+	maxLoggedFields = 50
+	maxFieldLen     = 200
+)
+
+// keepFields appends src to dst within the bounds; s.mu is held.
+func (s *reqState) keepFields(dst, src []string) []string {
+	for _, f := range src {
+		if len(dst) >= maxLoggedFields {
+			s.omittedFields++
+			continue
+		}
+		if len(f) > maxFieldLen {
+			f = strings.ToValidUTF8(f[:maxFieldLen], "") + "…"
+		}
+		dst = append(dst, f)
+	}
+	return dst
 }
 
 // requestID honours a sane incoming X-Request-Id or makes a new one.
