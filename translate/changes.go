@@ -85,7 +85,7 @@ func Changes() []Change {
 // change of the default registry declares it, otherwise "other". Client input
 // (unknown field names) can therefore never create new label values.
 func ReportLabel(path string) string {
-	norm := NormalizePath(path)
+	norm := normalizePath(path)
 	if reportLabels[norm] {
 		return norm
 	}
@@ -97,8 +97,8 @@ func ReportLabel(path string) string {
 	return "other"
 }
 
-// DeclaresReport reports whether some change declares the reported path.
-func DeclaresReport(path string) bool { return ReportLabel(path) != "other" }
+// declaresReport reports whether some change declares the reported path.
+func declaresReport(path string) bool { return ReportLabel(path) != "other" }
 
 // matchSegments matches a dotted path against a pattern whose "*" segments
 // stand for any one key.
@@ -117,7 +117,7 @@ func matchSegments(pattern, path string) bool {
 
 var reportPatterns = func() []string {
 	var out []string
-	for _, l := range ReportLabels() {
+	for _, l := range reportLabelList() {
 		if strings.Contains(l, "*") {
 			out = append(out, l)
 		}
@@ -125,8 +125,8 @@ var reportPatterns = func() []string {
 	return out
 }()
 
-// ReportLabels lists every label value ReportLabel can return.
-func ReportLabels() []string {
+// reportLabelList lists every label value ReportLabel can return.
+func reportLabelList() []string {
 	out := []string{"other"}
 	for _, c := range Changes() {
 		out = append(out, c.Reports...)
@@ -136,15 +136,15 @@ func ReportLabels() []string {
 
 var reportLabels = func() map[string]bool {
 	m := map[string]bool{}
-	for _, l := range ReportLabels() {
+	for _, l := range reportLabelList() {
 		m[l] = true
 	}
 	return m
 }()
 
-// NormalizePath writes array indexes of a reported path ("files[3].fileUrl",
+// normalizePath writes array indexes of a reported path ("files[3].fileUrl",
 // "data.2") as "#": "files.#.fileUrl", "data.#".
-func NormalizePath(p string) string {
+func normalizePath(p string) string {
 	var b strings.Builder
 	b.Grow(len(p))
 	for i := 0; i < len(p); i++ {

@@ -113,11 +113,6 @@ func apiErrorCode(status int) string {
 	return "UPSTREAM_UNAVAILABLE"
 }
 
-// LegacyError renders {success:false, error:msg}.
-func LegacyError(msg string) []byte {
-	return RenderError(LegacyVersion, APIError{Message: msg}, "")
-}
-
 // truncateUTF8 cuts s to at most n bytes without splitting a rune.
 func truncateUTF8(s string, n int) string {
 	if len(s) <= n {

@@ -294,7 +294,7 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 	}
 	details := map[string]gjson.Result{}
 	gone := map[string]bool{}
-	ids := EvaluationItemIDs(m.Bodies[0])
+	ids := evaluationItemIDs(m.Bodies[0])
 	for j, d := range m.Bodies[1:] {
 		if string(d) == "null" && j < len(ids) {
 			gone[ids[j]] = true // deleted since the list was read
@@ -322,9 +322,9 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 	return One(w.close()), nil
 }
 
-// EvaluationItemIDs lists the item ids of a 2026-02-09 item list, the ones
+// evaluationItemIDs lists the item ids of a 2026-02-09 item list, the ones
 // whose details the proxy fetches (D6).
-func EvaluationItemIDs(list []byte) []string {
+func evaluationItemIDs(list []byte) []string {
 	var ids []string
 	gjson.GetBytes(list, "data.#.id").ForEach(func(_, v gjson.Result) bool {
 		ids = append(ids, v.String())

@@ -49,15 +49,15 @@ var legacyEvents = func() []Event {
 	var ev []Event
 	add := func(e Event) { ev = append(ev, e) }
 	for _, s := range []string{"completed", "failed", "needs_review", "rejected"} {
-		add(Event{New: "workflow_run." + s, Legacy: "workflow_run." + s, Payload: "workflow_run", Lossy: WebhookLossyPaths("workflow_run")})
+		add(Event{New: "workflow_run." + s, Legacy: "workflow_run." + s, Payload: "workflow_run", Lossy: webhookLossyPaths("workflow_run")})
 	}
 	add(Event{New: "workflow_run.cancelled", Payload: "workflow_run"})
 	add(Event{New: "workflow_run.step_run.processed", Legacy: "workflow_run.step_run.processed", Payload: "step_run",
-		Lossy: WebhookLossyPaths("step_run")})
+		Lossy: webhookLossyPaths("step_run")})
 	for _, r := range []struct{ fam, typ string }{{"extract_run", "EXTRACT"}, {"classify_run", "CLASSIFY"}, {"split_run", "SPLIT"}} {
 		for _, s := range []string{"processed", "failed"} {
 			add(Event{New: r.fam + "." + s, Legacy: "processor_run." + s, Payload: "processor_run", Arg: r.typ,
-				Lossy: WebhookLossyPaths("processor_run")})
+				Lossy: webhookLossyPaths("processor_run")})
 		}
 	}
 	for _, s := range []string{"processed", "failed"} {
@@ -71,16 +71,16 @@ var legacyEvents = func() []Event {
 	for _, s := range []string{"created", "deployed", "deleted"} {
 		e := Event{New: "workflow." + s, Legacy: "workflow." + s, Payload: "workflow"}
 		if s == "deployed" {
-			e.Lossy = WebhookLossyPaths("workflow") // the deployed version is not in the payload
+			e.Lossy = webhookLossyPaths("workflow") // the deployed version is not in the payload
 		}
 		add(e)
 	}
 	for _, kind := range []string{"extractor", "classifier", "splitter"} {
 		for _, s := range []string{"created", "updated", "deleted", "draft.updated"} {
-			add(Event{New: kind + "." + s, Legacy: "processor." + s, Payload: "processor", Arg: kind, Lossy: WebhookLossyPaths("processor")})
+			add(Event{New: kind + "." + s, Legacy: "processor." + s, Payload: "processor", Arg: kind, Lossy: webhookLossyPaths("processor")})
 		}
 		add(Event{New: kind + ".version.published", Legacy: "processor.version.published", Payload: "processor_version", Arg: kind,
-			Lossy: WebhookLossyPaths("processor_version")})
+			Lossy: webhookLossyPaths("processor_version")})
 	}
 	return ev
 }()

@@ -296,9 +296,9 @@ func parseRunBody(m Message) (gjson.Result, error) {
 	return run, nil
 }
 
-// ParseSettled is the polling rule of the synchronous parse (D5): the run
+// parseSettled is the polling rule of the synchronous parse (D5): the run
 // id, and whether its status is final.
-func ParseSettled(body []byte) (id string, settled bool) {
+func parseSettled(body []byte) (id string, settled bool) {
 	return gjson.GetBytes(body, "id").String(), isSettledParse(gjson.GetBytes(body, "status").String())
 }
 

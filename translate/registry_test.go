@@ -78,9 +78,9 @@ func TestGoldenReportsAreDeclared(t *testing.T) {
 		rep := &Report{}
 		c.run(t, in, rep)
 		for _, p := range append(rep.Unmapped, rep.Synthesized...) {
-			norm := NormalizePath(p)
+			norm := normalizePath(p)
 			exhibited[norm] = true
-			if !DeclaresReport(p) {
+			if !declaresReport(p) {
 				t.Errorf("golden case %s reports %s (%s), which no change declares", c.name, p, norm)
 			}
 		}
@@ -99,7 +99,7 @@ func TestReportLabelIsBounded(t *testing.T) {
 			t.Errorf("ReportLabel(%q) = %q, want %q", in, got, want)
 		}
 	}
-	labels := ReportLabels()
+	labels := reportLabelList()
 	if !slices.Contains(labels, "other") || len(labels) > 100 {
 		t.Errorf("labels %v", labels)
 	}

@@ -163,12 +163,12 @@ func TestLegacyErrorEscaping(t *testing.T) {
 			Success *bool
 			Error   string
 		}
-		b := LegacyError(msg)
+		b := RenderError(LegacyVersion, APIError{Message: msg}, "")
 		if err := json.Unmarshal(b, &v); err != nil {
-			t.Fatalf("LegacyError(%q) = %s: %v", msg, b, err)
+			t.Fatalf("RenderError(legacy, %q) = %s: %v", msg, b, err)
 		}
 		if v.Success == nil || *v.Success || v.Error != msg {
-			t.Errorf("LegacyError(%q) round-trips to %+v", msg, v)
+			t.Errorf("RenderError(legacy, %q) round-trips to %+v", msg, v)
 		}
 	}
 }

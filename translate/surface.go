@@ -66,7 +66,7 @@ var surfaceEndpoints = map[string]Endpoint{
 	RouteFileUpload: {Class: "b", Response: envelope("file", appendSurfaceFile), Method: "POST", Path: "/files/upload", Serve: ServeStream},
 	// Parse (S§2, S§3).
 	RouteParse: {Class: "c", Request: parseRequestT, Response: parseResponseT, Method: "POST", Path: "/parse",
-		Serve: ServePoll, PollPath: "/parse_runs/{id}", Settled: ParseSettled},
+		Serve: ServePoll, PollPath: "/parse_runs/{id}", Settled: parseSettled},
 	RouteParseAsync: {Class: "c", Request: parseRequestT, Response: parseAsyncResponse, Method: "POST", Path: "/parse/async",
 		UpstreamPath: "/parse_runs"},
 	RouteParserRunGet: {Class: "c", Response: parserRunGetResponse, Method: "GET", Path: "/parser_runs/{id}",
@@ -80,7 +80,7 @@ var surfaceEndpoints = map[string]Endpoint{
 		Method: "POST", Path: "/evaluation_sets"},
 	RouteEvaluationSetGet: {Class: "b", Response: envelope("evaluationSet", appendLegacyEvaluationSet), Method: "GET", Path: "/evaluation_sets/{id}"},
 	RouteEvaluationItemList: {Class: "b", Request: checkedPage(nil), Response: evalItemListResponse, Method: "GET", Path: "/evaluation_sets/{id}/items",
-		Expand: &Expand{Path: "/evaluation_sets/{id}/items/{item}", IDs: EvaluationItemIDs,
+		Expand: &Expand{Path: "/evaluation_sets/{id}/items/{item}", IDs: evaluationItemIDs,
 			Skip: func(o Options) bool { return o.NoEvaluationItemDetails }}},
 	RouteEvaluationItemCreate: {Class: "c", Request: evalItemCreateRequest, Response: evalItemCreatedResponse, Method: "POST",
 		Path: "/evaluation_set_items", UpstreamPath: "/evaluation_sets/{evaluationSetId}/items"},

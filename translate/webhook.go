@@ -220,11 +220,11 @@ var webhookLossy = map[string][]string{
 	"processor_version": {"updatedAt", "processorName", "config"},
 }
 
-// WebhookLossyPaths returns, for a legacy webhook payload kind (workflow_run,
+// webhookLossyPaths returns, for a legacy webhook payload kind (workflow_run,
 // step_run, processor_run, parser_run_status, workflow, processor,
 // processor_version), the paths of the legacy event (prefixed "payload.")
 // that the mapping documents as lossy; shadow comparisons set them aside.
-func WebhookLossyPaths(kind string) []string {
+func webhookLossyPaths(kind string) []string {
 	out := make([]string, len(webhookLossy[kind]))
 	for i, p := range webhookLossy[kind] {
 		out[i] = "payload." + p
