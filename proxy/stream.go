@@ -9,17 +9,15 @@ import (
 )
 
 // stream serves an upload: the multipart body goes upstream as it arrives,
-// never held in memory (surface D4), still bounded by the body limit; only
+// never held in memory (surface D4), still bounded by the body limit (an
+// announced Content-Length over it is refused at the edge, before any
+// upstream call; a chunked body is cut by the limit reader); only
 // the (small) JSON answer is read and translated. An upload is never retried.
 func (p *Proxy) stream(route string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ct := r.Header.Get("Content-Type")
 		if mt, params, err := mime.ParseMediaType(ct); err != nil || !strings.HasPrefix(mt, "multipart/") || params["boundary"] == "" {
 			p.fail(w, r, errorf(http.StatusBadRequest, "the upload must be multipart/form-data with a file part"))
-			return
-		}
-		if r.ContentLength > p.opt.MaxBodyBytes {
-			p.fail(w, r, &http.MaxBytesError{Limit: p.opt.MaxBodyBytes})
 			return
 		}
 		path := p.pathFor(r)
