@@ -92,10 +92,8 @@ type Proxy struct {
 	draining      atomic.Bool
 	// parents caches child → parent ids (evaluation item → set) for lookups.
 	parents parentCache
-	// paths maps each client version with a translation path to it, and
-	// segments the first path segments of the translated routes (resolvePaths).
-	paths    map[string]translate.Path
-	segments map[string]bool
+	// paths maps each client version with a translation path to it (resolvePaths).
+	paths map[string]translate.Path
 	// buffers lends copy buffers to both passthrough reverse proxies.
 	buffers *bufferPool
 }

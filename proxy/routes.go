@@ -103,15 +103,10 @@ func (p *Proxy) clientVersion(r *http.Request) string {
 // Paths are resolved once, in New, for every version the registry knows.
 func (p *Proxy) pathFor(r *http.Request) translate.Path { return p.paths[p.clientVersion(r)] }
 
-// translates matches the requests that have a translation path and whose
-// first path segment is one a translated route starts with, so any other
-// request skips the translated routes' patterns altogether.
-func (p *Proxy) translates(r *http.Request, _ *mux.RouteMatch) bool {
-	if len(p.pathFor(r)) == 0 {
-		return false
-	}
-	return p.segments[firstSegment(r.URL.EscapedPath())]
-}
+// translates matches the requests that have a translation path; within,
+// one subrouter per first path segment keeps a request to its resource's
+// few patterns, and an unclean path of any segment gets a legacy 404.
+func (p *Proxy) translates(r *http.Request, _ *mux.RouteMatch) bool { return len(p.pathFor(r)) > 0 }
 
 // firstSegment is the first segment of a path: "files" of "/files/{id}".
 func firstSegment(path string) string {
@@ -127,19 +122,12 @@ func segmentIs(seg string) mux.MatcherFunc {
 	return func(r *http.Request, _ *mux.RouteMatch) bool { return firstSegment(r.URL.EscapedPath()) == seg }
 }
 
-// resolvePaths fills p.paths (client version → path) and p.segments (the
-// first path segments of the translated routes).
+// resolvePaths fills p.paths (client version → path).
 func (p *Proxy) resolvePaths() {
 	p.paths = map[string]translate.Path{}
-	p.segments = map[string]bool{}
 	for _, v := range p.opt.Registry.Versions() {
 		if path, err := p.opt.Registry.Path(v, p.opt.UpstreamVersion); err == nil && len(path) > 0 {
 			p.paths[v] = path
-		}
-	}
-	for _, s := range p.opt.Registry.Steps() {
-		for _, rt := range (translate.Path{s}).Routes() {
-			p.segments[firstSegment(rt.Path)] = true
 		}
 	}
 }

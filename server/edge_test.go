@@ -171,6 +171,8 @@ func TestServerOriginatedErrorsAreLegacyJSON(t *testing.T) {
 		{"empty segment POST", "POST /workflow_runs//cancel HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n", http.StatusNotFound},
 		{"dot-dot", "GET /workflow_runs/../x HTTP/1.1\r\nHost: x\r\n", http.StatusNotFound},
 		{"dot", "DELETE /workflow_runs/./workflow_run_1 HTTP/1.1\r\nHost: x\r\n", http.StatusNotFound},
+		{"leading empty segment", "GET //workflow_runs HTTP/1.1\r\nHost: x\r\n", http.StatusNotFound},
+		{"dot-dot outside a translated resource", "GET /other/../files HTTP/1.1\r\nHost: x\r\n", http.StatusNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := rawExchange(t, s.Addr("proxy"), tc.req+"Authorization: Bearer k\r\nX-Extend-Api-Version: 2025-04-21\r\nConnection: close\r\n\r\n")
