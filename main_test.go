@@ -205,3 +205,33 @@ func TestSIGHUPReloads(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every flag is in the README's flag table, with its environment variable.
+func TestReadmeTableListsEveryFlag(t *testing.T) {
+	doc, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{} // flag → its table row
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "| `--") {
+			continue
+		}
+		for _, s := range settings {
+			if strings.Contains(line, "`--"+s.flag+"`") || strings.Contains(line, "`--"+s.flag+" ") {
+				rows[s.flag] = line
+			}
+		}
+	}
+	for _, s := range settings {
+		row, ok := rows[s.flag]
+		if !ok {
+			t.Errorf("README's flag table has no row for --%s", s.flag)
+			continue
+		}
+		suffix := s.env[strings.LastIndexByte(s.env, '_'):] // "_FORMAT" in "EXTEND_COMPAT_LOG_LEVEL` / `_FORMAT"
+		if !strings.Contains(row, s.env) && !strings.Contains(row, "`"+suffix+"`") {
+			t.Errorf("README's row for --%s does not name %s: %s", s.flag, s.env, row)
+		}
+	}
+}
