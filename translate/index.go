@@ -20,9 +20,6 @@ type doc struct {
 	spans []span  // every object and array, in document order of their opening bracket
 	stack []int32 // scratch for indexing: indexes into spans of the open containers
 	hint  int     // where end looks first
-	// closer is, while indexing, the bracket that closes the innermost open
-	// container ('}' or ']'), 0 at the top level.
-	closer byte
 }
 
 // span is where one object or array opens and ends (just past its closing bracket).
@@ -40,7 +37,7 @@ const maxPooledContainers = 1 << 16
 func parseDoc(src []byte) (*doc, gjson.Result, bool) {
 	d := docPool.Get().(*doc)
 	d.src = bytesString(src)
-	d.spans, d.stack, d.hint, d.closer = d.spans[:0], d.stack[:0], 0, 0
+	d.spans, d.stack, d.hint = d.spans[:0], d.stack[:0], 0
 	start, ok := d.index()
 	if !ok {
 		d.free()

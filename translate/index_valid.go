@@ -13,66 +13,136 @@ func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), le
 // UTF-8 check, control characters refused in strings) in one iterative pass
 // and records where every object and array ends. It returns the offset of
 // the top-level value.
-func (d *doc) index() (int, bool) {
+//
+// It is one function with three states (a value is expected, a value has
+// ended, an object key is expected) joined by goto, and keeps the index
+// slices in locals: this pass is most of the cost of translating a large
+// body, and a call or a slice header reloaded per token showed in profiles.
+func (d *doc) index() (start int, ok bool) {
 	s := d.src
+	n := len(s)
+	spans, stack := d.spans, d.stack
+	defer func() { d.spans, d.stack = spans, stack }()
+	var closer byte // closes the innermost open container, 0 at the top level
 	i := skipSpace(s, 0)
-	start := i
-	i, ok := d.scan(i)
-	if !ok {
+	start = i
+
+value: // a value is expected at i, spaces allowed before it
+	i = skipSpace(s, i)
+	if i >= n {
 		return 0, false
 	}
-	return start, skipSpace(s, i) == len(s)
-}
-
-// scan validates the value at i (spaces allowed before it) and everything
-// nested in it, returning the offset after it.
-func (d *doc) scan(i int) (int, bool) {
-	s := d.src
-	var ok bool
-	for {
-		// A value is expected at i.
-		i = skipSpace(s, i)
-		if i >= len(s) {
-			return i, false
-		}
-		switch c := s[i]; c {
-		case '{', '[':
-			d.stack = append(d.stack, int32(len(d.spans)))
-			d.spans = append(d.spans, span{open: int32(i)})
-			d.closer = c + 2 // '{'+2 == '}', '['+2 == ']'
-			i = skipSpace(s, i+1)
-			if i >= len(s) {
-				return i, false
-			}
-			if s[i] == c+2 {
-				i = d.closeTop(i)
+	switch c := s[i]; c {
+	case '"':
+		// Strings without escapes end at the first special byte, found
+		// inline; anything else (an escape, a control character, the last
+		// bytes of the body) goes the long way from there.
+		for i++; i+8 <= n; i += 8 {
+			if m := specialMask(word(s[i : i+8])); m != 0 {
+				if i += bits.TrailingZeros64(m) >> 3; s[i] == '"' {
+					i++
+					goto ended
+				}
 				break
 			}
-			if c == '{' {
-				if i, ok = scanKey(s, i); !ok {
-					return i, false
-				}
-			}
-			continue
-		case '"':
-			if i, ok = scanString(s, i+1); !ok {
-				return i, false
-			}
-		default:
-			if i, ok = scanScalar(s, i); !ok {
-				return i, false
-			}
 		}
-		// A value ended at i: close containers until one expects another value.
-		if i, ok = d.afterValue(i); !ok || len(d.stack) == 0 {
-			return i, ok
+		if i, ok = scanString(s, i); !ok {
+			return 0, false
 		}
+	case '{', '[':
+		stack = append(stack, int32(len(spans)))
+		spans = append(spans, span{open: int32(i)})
+		closer = c + 2 // '{'+2 == '}', '['+2 == ']'
+		i = skipSpace(s, i+1)
+		if i >= n {
+			return 0, false
+		}
+		if s[i] == closer {
+			goto closeTop
+		}
+		if c == '{' {
+			goto key
+		}
+		goto value
+	case 't', 'f', 'n':
+		if i, ok = scanScalar(s, i); !ok {
+			return 0, false
+		}
+	default:
+		if i, ok = scanNumber(s, i); !ok {
+			return 0, false
+		}
+	}
+
+ended: // a value ended at i
+	if len(stack) == 0 {
+		return start, skipSpace(s, i) == n
+	}
+	if i < n && s[i] == ',' { // compact JSON: no space to skip
+		i++
+	} else {
+		i = skipSpace(s, i)
+		if i >= n {
+			return 0, false
+		}
+		if s[i] == closer {
+			goto closeTop
+		}
+		if s[i] != ',' {
+			return 0, false
+		}
+		i++
+	}
+	if closer == ']' {
+		goto value
+	}
+	i = skipSpace(s, i)
+
+key: // an object key is expected at i (no space before it)
+	if i >= n || s[i] != '"' {
+		return 0, false
+	}
+	for i++; i+8 <= n; i += 8 { // as for string values above
+		if m := specialMask(word(s[i : i+8])); m != 0 {
+			if i += bits.TrailingZeros64(m) >> 3; s[i] == '"' {
+				i++
+				goto colon
+			}
+			break
+		}
+	}
+	if i, ok = scanString(s, i); !ok {
+		return 0, false
+	}
+colon:
+	if i < n && s[i] == ':' {
+		i++
+		goto value
+	}
+	i = skipSpace(s, i)
+	if i >= n || s[i] != ':' {
+		return 0, false
+	}
+	i++
+	goto value
+
+closeTop: // the innermost open container closes at i
+	{
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		spans[top].end = int32(i + 1)
+		i++
+		closer = 0
+		if k := len(stack); k > 0 {
+			closer = s[spans[stack[k-1]].open] + 2
+		}
+		goto ended
 	}
 }
 
 // scanScalar validates a literal or a number at i.
 func scanScalar(s string, i int) (int, bool) {
-	switch c := s[i]; c {
+	switch s[i] {
 	case 't':
 		return scanLiteral(s, i, "true")
 	case 'f':
@@ -80,76 +150,28 @@ func scanScalar(s string, i int) (int, bool) {
 	case 'n':
 		return scanLiteral(s, i, "null")
 	default:
-		if c != '-' && (c < '0' || c > '9') {
-			return i, false
-		}
-		return scanNumber(s, i+1)
+		return scanNumber(s, i)
 	}
-}
-
-// afterValue consumes what follows a value: commas (and the next key in an
-// object) or closing brackets. It returns with the offset of the next value,
-// or with an empty stack when the top-level value is complete.
-func (d *doc) afterValue(i int) (int, bool) {
-	s := d.src
-	for len(d.stack) > 0 {
-		i = skipSpace(s, i)
-		if i >= len(s) {
-			return i, false
-		}
-		switch s[i] {
-		case ',':
-			if d.closer == '}' {
-				return scanKey(s, skipSpace(s, i+1))
-			}
-			return i + 1, true
-		case d.closer:
-			i = d.closeTop(i)
-		default:
-			return i, false
-		}
-	}
-	return i, true
-}
-
-// closeTop records that the innermost open container closes at i.
-func (d *doc) closeTop(i int) int {
-	top := d.stack[len(d.stack)-1]
-	d.stack = d.stack[:len(d.stack)-1]
-	d.spans[top].end = int32(i + 1)
-	d.closer = 0
-	if n := len(d.stack); n > 0 {
-		d.closer = d.src[d.spans[d.stack[n-1]].open] + 2
-	}
-	return i + 1
-}
-
-// scanKey validates `"key" :` at i and returns the offset after the colon.
-func scanKey(s string, i int) (int, bool) {
-	if i >= len(s) || s[i] != '"' {
-		return i, false
-	}
-	i, ok := scanString(s, i+1)
-	if !ok {
-		return i, false
-	}
-	if i < len(s) && s[i] == ':' { // compact JSON: no space to skip
-		return i + 1, true
-	}
-	i = skipSpace(s, i)
-	if i >= len(s) || s[i] != ':' {
-		return i, false
-	}
-	return i + 1, true
 }
 
 // scanString validates a string body starting after its opening quote.
 func scanString(s string, i int) (int, bool) {
 	for {
-		i = nextSpecial(s, i)
+		// nextSpecial, written out: one call per string instead of two.
+		for i+8 <= len(s) {
+			if m := specialMask(word(s[i : i+8])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				goto found
+			}
+			i += 8
+		}
+		for i < len(s) && !strSpecial[s[i]] {
+			i++
+		}
 		if i >= len(s) {
 			return i, false
 		}
+	found:
 		switch s[i] {
 		case '"':
 			return i + 1, true
@@ -183,13 +205,8 @@ func scanString(s string, i int) (int, bool) {
 // lowest one (a borrow can only wrongly flag bytes above a true match), so
 // the lowest flag is the answer.
 func nextSpecial(s string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i+8 <= len(s) {
-		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		q := v ^ (ones * '"')
-		bs := v ^ (ones * '\\')
-		if m := ((q-ones)&^q | (bs-ones)&^bs | (v-ones*' ')&^v) & highs; m != 0 {
+		if m := specialMask(word(s[i : i+8])); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
@@ -198,6 +215,23 @@ func nextSpecial(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// specialMask flags (high bit) the bytes of v that are a quote, a backslash
+// or a control character; only the lowest flag is exact (see nextSpecial).
+func specialMask(v uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := v ^ (ones * '"')
+	bs := v ^ (ones * '\\')
+	return ((q-ones)&^q | (bs-ones)&^bs | (v-ones*' ')&^v) & highs
+}
+
+// word reads eight bytes as a little-endian word. Slicing them first leaves
+// one bounds check, and the compiler turns the shifts into a single load.
+func word(w string) uint64 {
+	_ = w[7]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 }
 
 // strSpecial marks the bytes a string scan must stop at: the quote, the
@@ -228,33 +262,37 @@ func scanDigits(s string, i int) int {
 	return i
 }
 
-// scanNumber validates a number whose first byte (sign or digit) is at i-1.
+// scanNumber validates a number starting at i (a sign or a digit; anything
+// else is refused).
 func scanNumber(s string, i int) (int, bool) {
-	i--
+	n := len(s)
 	if s[i] == '-' {
 		i++
-		if i == len(s) || s[i] < '0' || s[i] > '9' {
+		if i == n {
 			return i, false
 		}
 	}
-	if s[i] == '0' {
+	switch c := s[i]; {
+	case c == '0':
 		i++
-	} else {
-		i = scanDigits(s, i)
+	case c >= '1' && c <= '9':
+		i = scanDigits(s, i+1)
+	default:
+		return i, false
 	}
-	if i < len(s) && s[i] == '.' {
+	if i < n && s[i] == '.' {
 		i++
-		if i == len(s) || s[i] < '0' || s[i] > '9' {
+		if i == n || s[i] < '0' || s[i] > '9' {
 			return i, false
 		}
 		i = scanDigits(s, i)
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+	if i < n && (s[i] == 'e' || s[i] == 'E') {
 		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		if i < n && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if i == len(s) || s[i] < '0' || s[i] > '9' {
+		if i == n || s[i] < '0' || s[i] > '9' {
 			return i, false
 		}
 		i = scanDigits(s, i)
