@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -110,6 +112,15 @@ func isNumberByte(c byte) bool {
 func readString(s string, i int) (raw, str string) {
 	// Fast path: no backslash before the closing quote. Most strings are
 	// short, so a word-at-a-time scan beats a call to IndexByte.
+	for j := i + 1; j+8 <= len(s); j += 8 { // nextSpecial, written out
+		if m := specialMask(word(s[j : j+8])); m != 0 {
+			if j += bits.TrailingZeros64(m) >> 3; s[j] == '"' {
+				raw = s[i : j+1]
+				return raw, raw[1 : len(raw)-1]
+			}
+			break
+		}
+	}
 	if j := nextSpecial(s, i+1); j < len(s) && s[j] == '"' {
 		raw = s[i : j+1]
 		return raw, raw[1 : len(raw)-1]
@@ -179,26 +190,23 @@ func (d *doc) each(r gjson.Result, fn func(key string, v gjson.Result) bool) {
 // of array r; the first of duplicate keys wins, as with gjson.Get. Anything
 // else gives the zero Result.
 func (d *doc) get(r gjson.Result, key string) gjson.Result {
-	var out gjson.Result
-	if !r.IsObject() && !(r.IsArray() && isIndex(key)) {
-		return out
-	}
-	n, want := 0, 0
-	if r.IsArray() {
+	if r.IsArray() && isIndex(key) {
+		want := 0
 		for _, c := range []byte(key) {
 			want = want*10 + int(c-'0')
 		}
-	}
-	arr := r.IsArray()
-	d.each(r, func(k string, v gjson.Result) bool {
-		if (arr && n == want) || (!arr && k == key) {
-			out = v
-			return false
+		n := 0
+		for i, ok := d.first(r); ok; i, ok = d.next(r, d.skip(i)) {
+			if n == want {
+				return d.value(i)
+			}
+			n++
 		}
-		n++
-		return true
-	})
-	return out
+		return gjson.Result{}
+	}
+	var out [1]gjson.Result
+	d.pick(r, []string{key}, out[:])
+	return out[0]
 }
 
 func isIndex(k string) bool {
@@ -215,22 +223,93 @@ func isIndex(k string) bool {
 
 // pick reads several members of object r in one pass into out (len(keys));
 // the first occurrence of a key wins, missing keys stay the zero Result.
+// Members that are not wanted are skipped without being read (a nested
+// object or array by its index entry), and the pass stops once every key is
+// found.
 func (d *doc) pick(r gjson.Result, keys []string, out []gjson.Result) {
-	for i := range out {
-		out[i] = gjson.Result{}
+	clear(out)
+	if !r.IsObject() {
+		return
 	}
-	found := 0
-	d.each(r, func(name string, v gjson.Result) bool {
-		for i, key := range keys {
-			if key == name {
-				if !out[i].Exists() {
-					out[i] = v
-					found++
-				}
-				break
+	s, found, at := d.src, 0, 0
+	for i, ok := d.first(r); ok; {
+		raw, key := readString(s, i)
+		i = skipSpace(s, i+len(raw))
+		i = skipSpace(s, i+1) // the colon
+		if k := keyIndex(keys, key, at); k >= 0 && !out[k].Exists() {
+			out[k] = d.value(i)
+			if found++; found == len(keys) {
+				return
+			}
+			at = k + 1
+			i, ok = d.next(r, i+len(out[k].Raw))
+			continue
+		}
+		i, ok = d.next(r, d.skip(i))
+	}
+}
+
+// keyIndex returns the position of key in keys, or -1. It starts looking at
+// from, where the member after the previous match usually is: the key lists
+// follow the order in which the API writes its members.
+func keyIndex(keys []string, key string, from int) int {
+	if key == "" {
+		return slices.Index(keys, key)
+	}
+	c, n := key[0], len(key)
+	for k := from; k < len(keys); k++ {
+		if want := keys[k]; len(want) == n && want[0] == c && want == key {
+			return k
+		}
+	}
+	for k := range min(from, len(keys)) {
+		if want := keys[k]; len(want) == n && want[0] == c && want == key {
+			return k
+		}
+	}
+	return -1
+}
+
+// first returns the offset of the first member (its key) or element of the
+// object or array r, and false when it is empty.
+func (d *doc) first(r gjson.Result) (int, bool) {
+	i := skipSpace(d.src, r.Index+1)
+	return i, i < r.Index+len(r.Raw)-1
+}
+
+// next returns the offset of the member or element after the one that
+// ended at i, and false after the last one of r.
+func (d *doc) next(r gjson.Result, i int) (int, bool) {
+	s := d.src
+	i = skipSpace(s, i)
+	if i >= r.Index+len(r.Raw)-1 {
+		return i, false
+	}
+	return skipSpace(s, i+1), true // past the comma
+}
+
+// skip returns the offset just past the value at i, reading no more of it
+// than it must: a nested object or array ends where its index entry says.
+func (d *doc) skip(i int) int {
+	s := d.src
+	switch s[i] {
+	case '{', '[':
+		return d.end(i)
+	case '"':
+		for j := i + 1; ; j += 2 { // past a backslash and the byte it escapes
+			if j = nextSpecial(s, j); j >= len(s) || s[j] == '"' {
+				return j + 1
 			}
 		}
-		// Later duplicates would be ignored anyway: stop once every key is found.
-		return found < len(keys)
-	})
+	case 't', 'n':
+		return i + 4
+	case 'f':
+		return i + 5
+	default:
+		j := i + 1
+		for j < len(s) && isNumberByte(s[j]) {
+			j++
+		}
+		return j
+	}
 }
