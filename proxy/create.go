@@ -37,6 +37,7 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 	tc := p.tcontext()
 	tc.ReceivedAt = received
 	defer p.noteReport(r, tc.Report)
+	defer tc.Release() // the answer's buffer, once it is written
 	out, err := path.Request(routeCreate, tc, translate.Message{Bodies: [][]byte{raw}, Query: r.URL.Query()})
 	if err != nil {
 		p.fail(w, r, err)

@@ -80,6 +80,7 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 		tc := p.tcontext()
 		tc.Vars = vars
 		defer p.noteReport(r, tc.Report)
+		defer tc.Release() // the answer's buffer, once it is written
 		in := translate.Message{Query: r.URL.Query()}
 		if r.Method != http.MethodGet && r.Method != http.MethodDelete {
 			raw, err := readBody(r)
@@ -202,7 +203,9 @@ func (p *Proxy) correctOutputs(w http.ResponseWriter, r *http.Request) {
 	body, err := p.send(ctx, call{op: routeGet, method: http.MethodGet, path: runPath(id, ""), header: r.Header, idempotent: true})
 	if err == nil {
 		var m translate.Message
-		m, err = path.Response(routeGet, p.tcontext(), translate.One(body))
+		tc := p.tcontext()
+		defer tc.Release()
+		m, err = path.Response(routeGet, tc, translate.One(body))
 		body = m.Body()
 	}
 	if err != nil {

@@ -31,6 +31,7 @@ func (p *Proxy) stream(route string) http.HandlerFunc {
 		defer cancel()
 		tc := p.tcontext()
 		defer p.noteReport(r, tc.Report)
+		defer tc.Release() // the answer's buffer, once it is written
 		body, err := p.send(ctx, c)
 		if err == nil {
 			var m translate.Message

@@ -54,7 +54,8 @@ func createRequest(c *Context, m Message) (Message, error) {
 
 // createResponse joins the new runs, in input order, into one legacy answer.
 func createResponse(c *Context, m Message) (Message, error) {
-	b, err := createResponseBody(m.Bodies, c.runContext(), c.Options)
+	sb := getBuf()
+	b, err := answer(c, sb, writeCreateResponse(sb, m.Bodies, c.runContext(), c.Options))
 	return One(b), err
 }
 
@@ -68,7 +69,8 @@ func listResponse(c *Context, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	b, err := listResponseBody(body, c.Options, c.Report)
+	sb := getBuf()
+	b, err := answer(c, sb, writeListResponse(sb, body, c.Report))
 	return One(b), err
 }
 
@@ -78,7 +80,8 @@ func runResponseT(c *Context, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	b, err := runResponse(body, c.runContext(), c.Options)
+	sb := getBuf()
+	b, err := answer(c, sb, writeRunResponse(sb, body, c.runContext(), c.Options))
 	return One(b), err
 }
 

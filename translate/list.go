@@ -12,19 +12,23 @@ const deleteMessage = "Workflow run data has been successfully deleted."
 // listResponseBody builds {success, workflowRuns, nextPageToken?} from a new list
 // (mapping §4.7, §4.8). object:"list" is dropped; the token passes through.
 func listResponseBody(newList []byte, o Options, rep *Report) ([]byte, error) {
+	sb := getBuf()
+	return answer(nil, sb, writeListResponse(sb, newList, rep))
+}
+
+// writeListResponse writes listResponseBody's answer into sb.
+func writeListResponse(sb *scratch, newList []byte, rep *Report) error {
 	d, root, err := parseResponse(newList)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer d.free()
 	var top [2]gjson.Result
 	d.pick(root, listKeys, top[:])
 	data := top[0]
 	if !data.IsArray() {
-		return nil, fmt.Errorf("%w: list data is missing or not an array", ErrInvalidResponse)
+		return fmt.Errorf("%w: list data is missing or not an array", ErrInvalidResponse)
 	}
-	sb := getBuf()
-	defer putBuf(sb)
 	w := openObj(sb.b)
 	w.raw("success", "true")
 	w.key("workflowRuns")
@@ -39,7 +43,7 @@ func listResponseBody(newList []byte, o Options, rep *Report) ([]byte, error) {
 	})
 	w.optStr("nextPageToken", top[1])
 	sb.b = w.close()
-	return sb.result(), nil
+	return nil
 }
 
 // listKeys are the members of a list page the answer uses.

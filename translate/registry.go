@@ -59,6 +59,10 @@ type Context struct {
 	// Parents are child → parent ids the response transforms learned
 	// (evaluation set items → sets), for the proxy's lookup cache.
 	Parents map[string]string
+
+	// pooled are the output buffers of answers built on this Context, given
+	// back by Release.
+	pooled []*scratch
 }
 
 // runContext adapts Context to the run writers.

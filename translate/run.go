@@ -24,26 +24,34 @@ func parseResponse(body []byte) (*doc, gjson.Result, error) {
 
 // runResponse builds {success, workflowRun} for get, update and cancel.
 func runResponse(newRun []byte, rc RunContext, o Options) ([]byte, error) {
+	sb := getBuf()
+	return answer(nil, sb, writeRunResponse(sb, newRun, rc, o))
+}
+
+// writeRunResponse writes runResponse's answer into sb.
+func writeRunResponse(sb *scratch, newRun []byte, rc RunContext, o Options) error {
 	d, run, err := parseResponse(newRun)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer d.free()
-	sb := getBuf()
-	defer putBuf(sb)
 	b := append(sb.b, `{"success":true,"workflowRun":`...)
 	b, err = appendLegacyRun(b, d, run, rc, o)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sb.b = append(b, '}')
-	return sb.result(), nil
+	return nil
 }
 
 // createResponseBody builds {success, workflowRuns} from the new runs, in order.
 func createResponseBody(newRuns [][]byte, rc RunContext, o Options) ([]byte, error) {
 	sb := getBuf()
-	defer putBuf(sb)
+	return answer(nil, sb, writeCreateResponse(sb, newRuns, rc, o))
+}
+
+// writeCreateResponse writes createResponseBody's answer into sb.
+func writeCreateResponse(sb *scratch, newRuns [][]byte, rc RunContext, o Options) error {
 	b := append(sb.b, `{"success":true,"workflowRuns":[`...)
 	for i, raw := range newRuns {
 		d, run, err := parseResponse(raw)
@@ -56,11 +64,11 @@ func createResponseBody(newRuns [][]byte, rc RunContext, o Options) ([]byte, err
 		}
 		if err != nil {
 			sb.b = b
-			return nil, fmt.Errorf("workflow run %d: %w", i, err)
+			return fmt.Errorf("workflow run %d: %w", i, err)
 		}
 	}
 	sb.b = append(b, "]}"...)
-	return sb.result(), nil
+	return nil
 }
 
 // Indexes into runKeys.
