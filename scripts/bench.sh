@@ -14,6 +14,8 @@
 #
 #   scripts/bench.sh                      # defaults
 #   ROUNDS=5 DURATION=5s CONNS=32 scripts/bench.sh
+#   BASELINE=e317edd scripts/bench.sh     # adds "baseline": the proxy built at that commit, translating,
+#                                         # interleaved like the others (before/after in one run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +24,8 @@ DURATION=${DURATION:-3s}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
 BASE_PORT=${BASE_PORT:-18080}
-UP=$BASE_PORT BARE=$((BASE_PORT + 1)) TR=$((BASE_PORT + 2)) PT=$((BASE_PORT + 3))
+UP=$BASE_PORT BARE=$((BASE_PORT + 1)) TR=$((BASE_PORT + 2)) PT=$((BASE_PORT + 3)) BL=$((BASE_PORT + 4))
+BASELINE=${BASELINE:-}
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -38,6 +41,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -d "$tmp/baseline-src" ]; then git worktree remove --force "$tmp/baseline-src" >/dev/null 2>&1 || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -46,6 +50,10 @@ echo "building into $tmp ..."
 go build -o "$tmp/proxy" .
 go build -o "$tmp/benchpass" ./cmd/benchpass
 go build -o "$tmp/benchupstream" ./cmd/benchupstream
+if [ -n "$BASELINE" ]; then
+  git worktree add --detach -q "$tmp/baseline-src" "$BASELINE"
+  (cd "$tmp/baseline-src" && go build -o "$tmp/baseline" .)
+fi
 mkdir -p "$tmp/bodies"
 cp translate/testdata/perf/run-20kb.new.json "$tmp/bodies/run_20kb.json"
 cp translate/testdata/perf/run-217kb.new.json "$tmp/bodies/run_217kb.json"
@@ -58,8 +66,14 @@ tr_pid=$!
 "$tmp/proxy" --listen "127.0.0.1:$PT" --admin-listen "" --upstream "http://127.0.0.1:$UP" \
   --config "$tmp/passthrough.yaml" >/dev/null 2>&1 & pids+=($!)
 
+ports=("$UP" "$BARE" "$TR" "$PT")
+if [ -n "$BASELINE" ]; then
+  "$tmp/baseline" --listen "127.0.0.1:$BL" --admin-listen "" --upstream "http://127.0.0.1:$UP" >/dev/null 2>&1 & pids+=($!)
+  ports+=("$BL")
+fi
+
 hdr=(-H "x-extend-api-version: 2025-04-21" -H "Authorization: Bearer bench")
-for port in "$UP" "$BARE" "$TR" "$PT"; do
+for port in "${ports[@]}"; do
   for _ in $(seq 100); do
     curl -fs -o /dev/null "${hdr[@]}" "http://127.0.0.1:$port/workflow_runs/run_20kb" && continue 2
     sleep 0.1
@@ -93,6 +107,10 @@ served=0 rss_first=""
 
 targets=(direct bare translate passthrough)
 declare -A port=([direct]=$UP [bare]=$BARE [translate]=$TR [passthrough]=$PT)
+if [ -n "$BASELINE" ]; then
+  targets+=(baseline)
+  port[baseline]=$BL
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3)"
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS rounds, targets interleaved within each round"
 for body in run_20kb run_217kb; do
@@ -123,6 +141,16 @@ for body in run_20kb run_217kb; do
     -v ptr="${p[translate]}" -v pba="${p[bare]}" 'BEGIN {
       printf "| %s | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f vs %.1f | %.2f |\n", b, d, ba, tr, pt, tr / ba, pt / ba, ptr, pba, ptr / pba }'
 done
+if [ -n "$BASELINE" ]; then
+  echo
+  printf '| body | baseline (%s) rps | translate rps | translate/baseline | baseline/bare | p99 baseline (ms) |\n' "$BASELINE"
+  printf '|---|---|---|---|---|---|\n'
+  for body in run_20kb run_217kb; do
+    awk -v b="$body" -v bl="$(median <"$tmp/$body.baseline.rps")" -v tr="$(median <"$tmp/$body.translate.rps")" \
+      -v ba="$(median <"$tmp/$body.bare.rps")" -v pbl="$(median <"$tmp/$body.baseline.p99")" 'BEGIN {
+        printf "| %s | %.0f | %.0f | %.2f | %.2f | %.1f |\n", b, bl, tr, tr / bl, bl / ba, pbl }'
+  done
+fi
 echo
 echo "translate proxy RSS: ${rss_first} MB after its first round, $(rss "$tr_pid") MB after $served translated requests"
 

@@ -162,8 +162,17 @@ const hexDigits = "0123456789abcdef"
 // the output is always valid JSON, whatever bytes the input carried.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	// Keys and most values are plain ASCII: skip them eight bytes at a time
+	// (a quote, a backslash, a control character or a byte of a multi-byte
+	// sequence stops the skip and is handled below, byte by byte).
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if v := word(s[i : i+8]); specialMask(v)|v&0x8080808080808080 != 0 {
+			break
+		}
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
