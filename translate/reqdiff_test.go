@@ -31,28 +31,28 @@ var reqOptions = []Options{
 // reqTransforms are the transforms under test: name, current, reference.
 var reqTransforms = []struct {
 	name     string
-	cur, ref func([]byte, Options, *Report) string
+	cur, ref func([]byte, Options, *Report) func() string
 }{
-	{name: "create", cur: func(b []byte, o Options, r *Report) string {
+	{name: "create", cur: func(b []byte, o Options, r *Report) func() string {
 		out, err := createRequests(b, o, r)
-		return describe(fmt.Sprintf("%q", out), err, r)
-	}, ref: func(b []byte, o Options, r *Report) string {
+		return func() string { return describe(fmt.Sprintf("%q", out), err, r) }
+	}, ref: func(b []byte, o Options, r *Report) func() string {
 		out, err := refCreateRequests(b, o, r)
-		return describe(fmt.Sprintf("%q", out), err, r)
+		return func() string { return describe(fmt.Sprintf("%q", out), err, r) }
 	}},
-	{name: "batch", cur: func(b []byte, o Options, r *Report) string {
+	{name: "batch", cur: func(b []byte, o Options, r *Report) func() string {
 		out, n, err := batchRequestBody(b, o, r)
-		return describe(fmt.Sprintf("%q %d", out, n), err, r)
-	}, ref: func(b []byte, o Options, r *Report) string {
+		return func() string { return describe(fmt.Sprintf("%q %d", out, n), err, r) }
+	}, ref: func(b []byte, o Options, r *Report) func() string {
 		out, n, err := refBatchRequestBody(b, o, r)
-		return describe(fmt.Sprintf("%q %d", out, n), err, r)
+		return func() string { return describe(fmt.Sprintf("%q %d", out, n), err, r) }
 	}},
-	{name: "update", cur: func(b []byte, o Options, r *Report) string {
+	{name: "update", cur: func(b []byte, o Options, r *Report) func() string {
 		out, name, err := updateRequestBody(b, o, r)
-		return describe(fmt.Sprintf("%q %s", out, strPtr(name)), err, r)
-	}, ref: func(b []byte, o Options, r *Report) string {
+		return func() string { return describe(fmt.Sprintf("%q %s", out, strPtr(name)), err, r) }
+	}, ref: func(b []byte, o Options, r *Report) func() string {
 		out, name, err := refUpdateRequestBody(b, o, r)
-		return describe(fmt.Sprintf("%q %s", out, strPtr(name)), err, r)
+		return func() string { return describe(fmt.Sprintf("%q %s", out, strPtr(name)), err, r) }
 	}},
 }
 
@@ -80,15 +80,16 @@ func describe(out string, err error, r *Report) string {
 	return b.String()
 }
 
-// runCurrent runs a transform on a private copy of in and then overwrites
-// that copy, so a result that still points into the request body shows up.
-func runCurrent(fn func([]byte, Options, *Report) string, in []byte, o Options, r *Report) string {
+// runCurrent runs a transform on a private copy of in and overwrites that
+// copy before rendering the results, so a result (an error, a Report entry,
+// the update's name) that still points into the request body shows up.
+func runCurrent(fn func([]byte, Options, *Report) func() string, in []byte, o Options, r *Report) string {
 	own := append([]byte(nil), in...)
 	got := fn(own, o, r)
 	for i := range own {
 		own[i] = '#'
 	}
-	return got
+	return got()
 }
 
 // reqDiffInputs returns the seed bodies plus n mutated variants.
@@ -156,7 +157,7 @@ func TestRequestTransformsMatchReference(t *testing.T) {
 					if withRep {
 						rr, rc = &Report{}, &Report{}
 					}
-					want := tf.ref(in, o, rr)
+					want := tf.ref(in, o, rr)()
 					got := runCurrent(tf.cur, in, o, rc)
 					if got != want {
 						t.Fatalf("input %d, %s, options %d, report %v:\n in  %s\n got  %s\n want %s", i, tf.name, oi, withRep, in, got, want)
@@ -203,7 +204,7 @@ func FuzzRequestTransformsMatchReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for _, tf := range reqTransforms {
 			for oi, o := range reqOptions {
-				want := tf.ref(in, o, &Report{})
+				want := tf.ref(in, o, &Report{})()
 				if got := runCurrent(tf.cur, in, o, &Report{}); got != want {
 					t.Fatalf("%s, options %d:\n got  %s\n want %s", tf.name, oi, got, want)
 				}
