@@ -22,9 +22,11 @@ var (
 	providedKeys       = []string{"splits", "id", "type", "value"}
 	providedSplitKeys  = []string{"classificationId", "type", "startPage", "endPage"}
 	providedSplitKinds = [...]kind{kString, kString, kNumber, kNumber}
-	fieldKeys          = []string{"id", "value"}
-	splitsOnly         = providedKeys[:1]
-	classKeys          = providedKeys[1:3]
+	// splitLits open each member of a new split, in providedSplitKeys order.
+	splitLits  = [...]string{`{"classificationId":`, `,"type":`, `,"startPage":`, `,"endPage":`}
+	fieldKeys  = []string{"id", "value"}
+	splitsOnly = providedKeys[:1]
+	classKeys  = providedKeys[1:3]
 )
 
 const (
@@ -56,10 +58,9 @@ func (d *doc) appendProvided(b []byte, out gjson.Result, p *reqPath, rep *Report
 		if n > cnt[pvID]+cnt[pvType] {
 			d.dropExcept(out, p, rep, classKeys)
 		}
-		w := openObj(b)
-		w.raw("id", f[pvID].Raw)
-		w.raw("type", f[pvType].Raw)
-		return w.close(), nil
+		b = append(append(b, `{"id":`...), f[pvID].Raw...)
+		b = append(append(b, `,"type":`...), f[pvType].Raw...)
+		return append(b, '}'), nil
 	case n == 1 && f[pvValue].IsObject():
 		return append(append(append(b, `{"value":`...), f[pvValue].Raw...), '}'), nil
 	default:
@@ -96,11 +97,10 @@ func (d *doc) appendSplits(b []byte, splits gjson.Result, p *reqPath, rep *Repor
 		if k > 0 {
 			b = append(b, ',')
 		}
-		w := openObj(b)
-		for i, key := range providedSplitKeys {
-			w.raw(key, f[i].Raw)
+		for i, lit := range splitLits {
+			b = append(append(b, lit...), f[i].Raw...)
 		}
-		b = w.close()
+		b = append(b, '}')
 		k++
 		return true
 	})

@@ -58,41 +58,74 @@ func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 	sb := getBuf()
 	defer putBuf(sb)
 	// Until the bodies are copied out, out[i] only carries body i's length.
-	out := make([][]byte, 0, n)
+	fb := fanout{b: sb.b, out: make([][]byte, 0, n), f: f}
 	if !f[cFiles].IsArray() {
 		f[cFiles] = gjson.Result{} // null: each would visit it as itself
 	}
 	if !f[cRawTexts].IsArray() {
 		f[cRawTexts] = gjson.Result{}
 	}
+	files := reqPath{key: "files", idx: -1}
 	i := 0
 	d.each(f[cFiles], func(_ string, file gjson.Result) bool {
-		start := len(sb.b)
-		b := appendCreateHead(sb.b, f[:])
-		at := reqPath{key: "files", idx: -1}
-		fp := at.elem(i)
-		b, err = d.appendCreateFile(b, file, &fp, &o, rep)
-		sb.b = b
+		start := fb.open()
+		fp := files.elem(i)
+		fb.b, err = d.appendCreateFile(fb.b, file, &fp, &o, rep)
 		if err != nil {
 			return false
 		}
-		sb.b = appendCreateTail(b, f[:])
-		out = append(out, sb.b[start:])
+		fb.close(start)
 		i++
 		return true
 	})
+	if err == nil {
+		d.each(f[cRawTexts], func(_ string, t gjson.Result) bool {
+			start := fb.open()
+			fb.b = append(append(append(fb.b, `"file":{"text":`...), t.Raw...), '}')
+			fb.close(start)
+			return true
+		})
+	}
+	sb.b = fb.b
 	if err != nil {
 		return nil, err
 	}
-	d.each(f[cRawTexts], func(_ string, t gjson.Result) bool {
-		start := len(sb.b)
-		b := append(appendCreateHead(sb.b, f[:]), `"file":{"text":`...)
-		b = append(append(b, t.Raw...), '}')
-		sb.b = appendCreateTail(b, f[:])
-		out = append(out, sb.b[start:])
-		return true
-	})
-	return splitBodies(sb.b, out), nil
+	return splitBodies(sb.b, fb.out), nil
+}
+
+// fanout collects the fan-out bodies in one buffer. Every body starts with
+// the same head, `{"workflow":{…},`, and ends with the same tail
+// (priority, metadata, '}'): both are written once and copied after.
+type fanout struct {
+	b          []byte
+	out        [][]byte
+	f          [cKeys]gjson.Result // a copy: a slice of the caller's would move it to the heap
+	head, tail [2]int              // where their first copies are in b
+}
+
+// open starts a body and returns its offset.
+func (s *fanout) open() int {
+	start := len(s.b)
+	if s.head[1] == 0 {
+		s.b = appendWorkflow(append(s.b, '{'), s.f[cWorkflowID], s.f[cVersion])
+		s.b = append(s.b, ',')
+		s.head = [2]int{start, len(s.b)}
+	} else {
+		s.b = append(s.b, s.b[s.head[0]:s.head[1]]...)
+	}
+	return start
+}
+
+// close ends the body opened at start.
+func (s *fanout) close(start int) {
+	at := len(s.b)
+	if s.tail[1] == 0 {
+		s.b = appendCreateTail(s.b, s.f[:])
+		s.tail = [2]int{at, len(s.b)}
+	} else {
+		s.b = append(s.b, s.b[s.tail[0]:s.tail[1]]...)
+	}
+	s.out = append(s.out, s.b[start:])
 }
 
 // splitBodies copies all into one allocation and points out (holding each
@@ -132,12 +165,6 @@ func appendWorkflow(b []byte, id, ver gjson.Result) []byte {
 		w.raw("version", ver.Raw)
 	}
 	return w.close()
-}
-
-// appendCreateHead opens a fan-out body: `{"workflow":{…},`.
-func appendCreateHead(b []byte, f []gjson.Result) []byte {
-	b = appendWorkflow(append(b, '{'), f[cWorkflowID], f[cVersion])
-	return append(b, ',')
 }
 
 // appendCreateTail closes a fan-out body with the members every body
@@ -246,15 +273,15 @@ func (d *doc) appendOutputItem(b []byte, item gjson.Result, p *reqPath, o *Optio
 		at := p.member("processorId")
 		return b, errAt(&at, "is required and must be a string")
 	}
-	w := openObj(b)
+	b = append(b, `{"processorId":`...)
 	if alias, ok := o.ProcessorAliases[pid.Str]; ok {
-		w.str("processorId", alias)
+		b = appendString(b, alias)
 	} else {
-		w.raw("processorId", pid.Raw)
+		b = append(b, pid.Raw...)
 	}
-	w.key("output")
+	b = append(b, `,"output":`...)
 	at := p.member("output")
-	b, err := d.appendProvided(w.b, f[1], &at, rep)
+	b, err := d.appendProvided(b, f[1], &at, rep)
 	if err != nil {
 		return b, err
 	}

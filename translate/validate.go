@@ -153,18 +153,19 @@ func (d *doc) appendFile(b []byte, f gjson.Result, p *reqPath, known []string, o
 		return b, none, err
 	}
 	id, url, name := m[fFileID], m[fFileURL], m[fFileName]
-	for _, c := range [...]struct {
-		r   gjson.Result
-		key string
-	}{{id, "fileId"}, {url, "fileUrl"}, {name, "fileName"}} {
-		if err := kindAt(c.r, p, c.key, kString); err != nil {
-			return b, none, err
-		}
+	if err := kindAt(id, p, "fileId", kString); err != nil {
+		return b, none, err
 	}
-	w := openObj(b)
+	if err := kindAt(url, p, "fileUrl", kString); err != nil {
+		return b, none, err
+	}
+	if err := kindAt(name, p, "fileName", kString); err != nil {
+		return b, none, err
+	}
+	// Written as literals: what openObj, raw and optStr would write.
 	switch {
 	case id.Type == gjson.String && id.Str != "":
-		w.raw("id", id.Raw)
+		b = append(append(append(b, `{"id":`...), id.Raw...), '}')
 		if rep != nil && url.Type == gjson.String {
 			at := p.member("fileUrl")
 			rep.unmapped(at.String())
@@ -174,12 +175,15 @@ func (d *doc) appendFile(b []byte, f gjson.Result, p *reqPath, known []string, o
 			rep.unmapped(at.String())
 		}
 	case url.Type == gjson.String && url.Str != "":
-		w.raw("url", url.Raw)
-		w.optStr("name", name)
+		b = append(append(b, `{"url":`...), url.Raw...)
+		if name.Type == gjson.String {
+			b = append(append(b, `,"name":`...), name.Raw...)
+		}
+		b = append(b, '}')
 	default:
-		return w.b, none, errAt(p, "must have fileUrl or fileId")
+		return b, none, errAt(p, "must have fileUrl or fileId")
 	}
-	return w.close(), m[fOutputs], nil
+	return b, m[fOutputs], nil
 }
 
 // trimSpace avoids treating a whitespace-only body as malformed JSON.
