@@ -82,7 +82,7 @@ func (d *doc) appendBatchInput(b []byte, in gjson.Result, p *reqPath, o *Options
 		return b, err
 	}
 	for i, k := range [...]kind{kObject, kString, kObject, kObject} {
-		if err := kindAt(f[i], p, batchInputKeys[i], k); err != nil {
+		if err := kindAt(&f[i], p, batchInputKeys[i], k); err != nil {
 			return b, err
 		}
 	}
@@ -127,10 +127,10 @@ func updateRequestBody(legacy []byte, o Options, rep *Report) (body []byte, name
 	if err := d.fields(root, nil, updateKeys, f[:], &o, rep); err != nil {
 		return nil, nil, err
 	}
-	if err := kindAt(f[0], nil, "name", kString); err != nil {
+	if err := kindAt(&f[0], nil, "name", kString); err != nil {
 		return nil, nil, err
 	}
-	if err := kindAt(f[1], nil, "metadata", kObject); err != nil {
+	if err := kindAt(&f[1], nil, "metadata", kObject); err != nil {
 		return nil, nil, err
 	}
 	w := openObj(nil)

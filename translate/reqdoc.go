@@ -149,8 +149,8 @@ func (d *doc) dropExcept(r gjson.Result, p *reqPath, rep *Report, keep []string)
 // kindAt returns a 400 when an optional member key of the object at p is
 // present with the wrong type (checkKind without building the path). The
 // check itself is small enough to be inlined.
-func kindAt(r gjson.Result, p *reqPath, key string, k kind) error {
-	if absent(r) || k.matches(r) {
+func kindAt(r *gjson.Result, p *reqPath, key string, k kind) error {
+	if absent(*r) || k.matches(*r) {
 		return nil
 	}
 	return kindErr(p, key, k)

@@ -45,10 +45,10 @@ func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 	if err := checkWorkflow(f[cWorkflowID], f[cVersion]); err != nil {
 		return nil, err
 	}
-	if err := kindAt(f[cPriority], nil, "priority", kNumber); err != nil {
+	if err := kindAt(&f[cPriority], nil, "priority", kNumber); err != nil {
 		return nil, err
 	}
-	if err := kindAt(f[cMetadata], nil, "metadata", kObject); err != nil {
+	if err := kindAt(&f[cMetadata], nil, "metadata", kObject); err != nil {
 		return nil, err
 	}
 	n, err := d.createInputs(f[cFiles], f[cRawTexts], &o)
@@ -152,7 +152,7 @@ func checkWorkflow(id, ver gjson.Result) error {
 	if id.Str == "" {
 		return reqErr("workflowId", "must not be empty")
 	}
-	return kindAt(ver, nil, "version", kString)
+	return kindAt(&ver, nil, "version", kString)
 }
 
 // appendWorkflow writes the new `"workflow":{…}` member of a checked workflowId and version.
@@ -182,10 +182,10 @@ func appendCreateTail(b []byte, f []gjson.Result) []byte {
 // createInputs checks files/rawTexts types and the file limit and returns
 // the number of fan-out bodies.
 func (d *doc) createInputs(files, texts gjson.Result, o *Options) (int, error) {
-	if err := kindAt(files, nil, "files", kArray); err != nil {
+	if err := kindAt(&files, nil, "files", kArray); err != nil {
 		return 0, err
 	}
-	if err := kindAt(texts, nil, "rawTexts", kArray); err != nil {
+	if err := kindAt(&texts, nil, "rawTexts", kArray); err != nil {
 		return 0, err
 	}
 	// Absent and null count as empty (each would visit a null as itself).
@@ -231,7 +231,7 @@ func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options,
 	if err != nil {
 		return b, err
 	}
-	if err := kindAt(outs, p, "outputs", kArray); err != nil {
+	if err := kindAt(&outs, p, "outputs", kArray); err != nil {
 		return b, err
 	}
 	if !outs.IsArray() {

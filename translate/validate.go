@@ -153,13 +153,13 @@ func (d *doc) appendFile(b []byte, f gjson.Result, p *reqPath, known []string, o
 		return b, none, err
 	}
 	id, url, name := m[fFileID], m[fFileURL], m[fFileName]
-	if err := kindAt(id, p, "fileId", kString); err != nil {
+	if err := kindAt(&id, p, "fileId", kString); err != nil {
 		return b, none, err
 	}
-	if err := kindAt(url, p, "fileUrl", kString); err != nil {
+	if err := kindAt(&url, p, "fileUrl", kString); err != nil {
 		return b, none, err
 	}
-	if err := kindAt(name, p, "fileName", kString); err != nil {
+	if err := kindAt(&name, p, "fileName", kString); err != nil {
 		return b, none, err
 	}
 	// Written as literals: what openObj, raw and optStr would write.
