@@ -55,6 +55,12 @@ func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.createBodies(f, n, &o, rep)
+}
+
+// createBodies writes the n fan-out bodies of a checked create body whose
+// members are f, in one pooled buffer, and cuts them from one copy of it.
+func (d *doc) createBodies(f [cKeys]gjson.Result, n int, o *Options, rep *Report) ([][]byte, error) {
 	sb := getBuf()
 	defer putBuf(sb)
 	// Until the bodies are copied out, out[i] only carries body i's length.
@@ -67,10 +73,11 @@ func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 	}
 	files := reqPath{key: "files", idx: -1}
 	i := 0
+	var err error
 	d.each(f[cFiles], func(_ string, file gjson.Result) bool {
 		start := fb.open()
 		fp := files.elem(i)
-		fb.b, err = d.appendCreateFile(fb.b, file, &fp, &o, rep)
+		fb.b, err = d.appendCreateFile(fb.b, file, &fp, o, rep)
 		if err != nil {
 			return false
 		}
