@@ -86,29 +86,31 @@ func (d *doc) appendBatchInput(b []byte, in gjson.Result, p *reqPath, o *Options
 			return b, err
 		}
 	}
-	w := openObj(b)
+	// Written as literals: what openObj, key and optObj would write.
 	file, text := f[biFile], f[biRawText]
 	switch {
 	case file.IsObject():
-		w.key("file")
 		fp := p.member("file")
 		var err error
-		if w.b, _, err = d.appendFile(w.b, file, &fp, batchFileKeys, o, rep); err != nil {
-			return w.b, err
+		if b, _, err = d.appendFile(append(b, `{"file":`...), file, &fp, batchFileKeys, o, rep); err != nil {
+			return b, err
 		}
 		if text.Exists() && rep != nil {
 			tp := p.member("rawText")
 			rep.unmapped(tp.String())
 		}
 	case text.Type == gjson.String:
-		w.key("file")
-		w.b = append(append(append(w.b, `{"text":`...), text.Raw...), '}')
+		b = append(append(append(b, `{"file":{"text":`...), text.Raw...), '}')
 	default:
-		return w.b, errAt(p, "must have file or rawText")
+		return b, errAt(p, "must have file or rawText")
 	}
-	w.optObj("metadata", f[biMetadata])
-	w.optObj("secrets", f[biSecrets])
-	return w.close(), nil
+	if m := &f[biMetadata]; m.IsObject() {
+		b = append(append(b, `,"metadata":`...), m.Raw...)
+	}
+	if s := &f[biSecrets]; s.IsObject() {
+		b = append(append(b, `,"secrets":`...), s.Raw...)
+	}
+	return append(b, '}'), nil
 }
 
 // updateRequestBody validates a legacy update body and returns the new body and
