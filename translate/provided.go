@@ -14,7 +14,11 @@ func providedOutput(out gjson.Result, path string, rep *Report) ([]byte, error) 
 		return nil, errAt(&at, "is required and must be an object")
 	}
 	defer d.free()
-	return d.appendProvided(nil, v, &at, rep)
+	b, err := d.appendProvided(nil, v, &at, rep)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // Keys of the provided-output shapes, and indexes into providedKeys.

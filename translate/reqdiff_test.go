@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 // The request transforms are compared with their reference (reqref_test.go)
@@ -211,4 +213,55 @@ func FuzzRequestTransformsMatchReference(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRequestHelpersMatchReference compares the gjson-facing wrappers that
+// parse and evaluation items use (fileSegment, providedOutput) with the
+// reference on every value nested in the differential inputs.
+func TestRequestHelpersMatchReference(t *testing.T) {
+	n := reqDiffN(1500) / 10
+	if testing.Short() {
+		n = 100
+	}
+	checked := 0
+	for _, in := range reqDiffInputs(t, n) {
+		if !gjson.ValidBytes(in) {
+			continue
+		}
+		var visit func(v gjson.Result)
+		visit = func(v gjson.Result) {
+			checked++
+			compareHelpers(t, v)
+			v.ForEach(func(_, c gjson.Result) bool {
+				if c.IsObject() || c.IsArray() {
+					visit(c)
+				}
+				return true
+			})
+		}
+		visit(gjson.ParseBytes(in))
+	}
+	t.Logf("%d values compared", checked)
+}
+
+func compareHelpers(t *testing.T, v gjson.Result) {
+	t.Helper()
+	for _, path := range []string{"", "file", "items[2].expectedOutput"} {
+		for oi, o := range reqOptions {
+			for _, known := range [][]string{batchFileKeys, createFileKeys} {
+				rr, rc := &Report{}, &Report{}
+				got, err := fileSegment(v, path, known, o, rc)
+				want, werr := refFileSegment(v, path, known, o, rr)
+				if g, w := describe(string(got), err, rc), describe(string(want), werr, rr); g != w {
+					t.Fatalf("fileSegment(%s, %q), options %d:\n got  %s\n want %s", v.Raw, path, oi, g, w)
+				}
+			}
+		}
+		rr, rc := &Report{}, &Report{}
+		got, err := providedOutput(v, path, rc)
+		want, werr := refProvidedOutput(v, path, rr)
+		if g, w := describe(string(got), err, rc), describe(string(want), werr, rr); g != w {
+			t.Fatalf("providedOutput(%s, %q):\n got  %s\n want %s", v.Raw, path, g, w)
+		}
+	}
 }
