@@ -2,6 +2,7 @@ package translate
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -13,74 +14,103 @@ var (
 	updateKeys     = []string{"name", "metadata"}
 )
 
+// Indexes into batchKeys and batchInputKeys.
+const (
+	bWorkflowID = iota
+	bVersion
+	bInputs
+)
+
+const (
+	biFile = iota
+	biRawText
+	biMetadata
+	biSecrets
+)
+
 // batchRequestBody turns a legacy batch body into a new batch body (mapping §3.2).
 // The 1..1000 input count is left to upstream; priority stays out because the
 // legacy batch always ran at 90, the new default. It also returns the
 // number of inputs, the runs the batch starts.
 func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, int, error) {
-	root, err := parseRequest(legacy)
+	d, root, err := parseRequestDoc(legacy)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := checkUnknown(root, "", batchKeys, o, rep); err != nil {
+	defer d.free()
+	var f [3]gjson.Result
+	if err := d.fields(root, nil, batchKeys, f[:], &o, rep); err != nil {
 		return nil, 0, err
 	}
-	wf, err := workflowSegment(root)
-	if err != nil {
+	if err := checkWorkflow(f[bWorkflowID], f[bVersion]); err != nil {
 		return nil, 0, err
 	}
-	inputs := root.Get("inputs")
+	inputs := f[bInputs]
 	if !inputs.IsArray() {
 		return nil, 0, reqErr("inputs", "is required and must be an array")
 	}
-	b := make([]byte, 0, len(legacy)+32)
-	b = append(append(append(b, '{'), wf...), `,"inputs":[`...)
+	sb := getBuf()
+	defer putBuf(sb)
+	b := appendWorkflow(append(sb.b, '{'), f[bWorkflowID], f[bVersion])
+	b = append(b, `,"inputs":[`...)
 	n := 0
-	for i, in := range inputs.Array() {
-		if i > 0 {
+	d.each(inputs, func(_ string, in gjson.Result) bool {
+		if n > 0 {
 			b = append(b, ',')
 		}
-		if b, err = appendBatchInput(b, in, index("inputs", i), o, rep); err != nil {
-			return nil, 0, err
-		}
+		at := reqPath{key: "inputs", idx: -1}
+		ip := at.elem(n)
+		b, err = d.appendBatchInput(b, in, &ip, &o, rep)
 		n++
+		return err == nil
+	})
+	sb.b = b
+	if err != nil {
+		return nil, 0, err
 	}
-	return append(b, "]}"...), n, nil
+	sb.b = append(b, "]}"...)
+	return sb.result(), n, nil
 }
 
 // appendBatchInput converts one input; file wins over rawText ([silent]).
-func appendBatchInput(b []byte, in gjson.Result, path string, o Options, rep *Report) ([]byte, error) {
+func (d *doc) appendBatchInput(b []byte, in gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
 	if !in.IsObject() {
-		return nil, reqErr(path, "must be an object")
+		return b, errAt(p, "must be an object")
 	}
-	if err := checkUnknown(in, path, batchInputKeys, o, rep); err != nil {
-		return nil, err
+	var f [4]gjson.Result
+	if err := d.fields(in, p, batchInputKeys, f[:], o, rep); err != nil {
+		return b, err
 	}
-	keys := []string{"file", "rawText", "metadata", "secrets"}
-	if err := checkKinds(in, path, keys, []kind{kObject, kString, kObject, kObject}); err != nil {
-		return nil, err
+	for i, k := range [...]kind{kObject, kString, kObject, kObject} {
+		if err := kindAt(&f[i], p, batchInputKeys[i], k); err != nil {
+			return b, err
+		}
 	}
-	w := openObj(b)
-	file, text := in.Get("file"), in.Get("rawText")
+	// Written as literals: what openObj, key and optObj would write.
+	file, text := f[biFile], f[biRawText]
 	switch {
 	case file.IsObject():
-		seg, err := fileSegment(file, join(path, "file"), batchFileKeys, o, rep)
-		if err != nil {
-			return nil, err
+		fp := p.member("file")
+		var err error
+		if b, _, err = d.appendFile(append(b, `{"file":`...), file, &fp, batchFileKeys, o, rep); err != nil {
+			return b, err
 		}
-		w.rawb("file", seg)
-		if text.Exists() {
-			rep.unmapped(join(path, "rawText"))
+		if text.Exists() && rep != nil {
+			tp := p.member("rawText")
+			rep.unmapped(tp.String())
 		}
 	case text.Type == gjson.String:
-		w.key("file")
-		w.b = append(append(append(w.b, `{"text":`...), text.Raw...), '}')
+		b = append(append(append(b, `{"file":{"text":`...), text.Raw...), '}')
 	default:
-		return nil, reqErr(path, "must have file or rawText")
+		return b, errAt(p, "must have file or rawText")
 	}
-	w.optObj("metadata", in.Get("metadata"))
-	w.optObj("secrets", in.Get("secrets"))
-	return w.close(), nil
+	if m := &f[biMetadata]; m.IsObject() {
+		b = append(append(b, `,"metadata":`...), m.Raw...)
+	}
+	if s := &f[biSecrets]; s.IsObject() {
+		b = append(append(b, `,"secrets":`...), s.Raw...)
+	}
+	return append(b, '}'), nil
 }
 
 // updateRequestBody validates a legacy update body and returns the new body and
@@ -90,24 +120,28 @@ func updateRequestBody(legacy []byte, o Options, rep *Report) (body []byte, name
 	if len(trimSpace(legacy)) == 0 {
 		legacy = []byte("{}")
 	}
-	root, err := parseRequest(legacy)
+	d, root, err := parseRequestDoc(legacy)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkUnknown(root, "", updateKeys, o, rep); err != nil {
+	defer d.free()
+	var f [2]gjson.Result
+	if err := d.fields(root, nil, updateKeys, f[:], &o, rep); err != nil {
 		return nil, nil, err
 	}
-	keys := []string{"name", "metadata"}
-	if err := checkKinds(root, "", keys, []kind{kString, kObject}); err != nil {
+	if err := kindAt(&f[0], nil, "name", kString); err != nil {
+		return nil, nil, err
+	}
+	if err := kindAt(&f[1], nil, "metadata", kObject); err != nil {
 		return nil, nil, err
 	}
 	w := openObj(nil)
-	if n := root.Get("name"); n.Type == gjson.String {
+	if n := f[0]; n.Type == gjson.String {
 		w.raw("name", n.Raw)
-		s := n.Str
+		s := strings.Clone(n.Str) // n.Str may point into legacy
 		name = &s
 	}
-	w.optObj("metadata", root.Get("metadata"))
+	w.optObj("metadata", f[1])
 	return w.close(), name, nil
 }
 

@@ -2,119 +2,150 @@ package translate
 
 import "github.com/tidwall/gjson"
 
-// providedOutput converts a legacy ProvidedProcessorOutput (an untagged union,
-// L§4.11) to the new one. The shapes are tested in the order of mapping
-// §3.1.3: splitter, classifier, JSON extraction, fields-array extraction.
+// providedOutput converts a legacy ProvidedProcessorOutput (an untagged
+// union, L§4.11) held by a gjson-based caller; see appendProvided.
 func providedOutput(out gjson.Result, path string, rep *Report) ([]byte, error) {
+	at := reqPath{key: path, idx: -1}
 	if !out.IsObject() {
-		return nil, reqErr(path, "is required and must be an object")
+		return nil, errAt(&at, "is required and must be an object")
 	}
+	d, v, ok := subDoc(out)
+	if !ok {
+		return nil, errAt(&at, "is required and must be an object")
+	}
+	defer d.free()
+	b, err := d.appendProvided(nil, v, &at, rep)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Keys of the provided-output shapes, and indexes into providedKeys.
+var (
+	providedKeys       = []string{"splits", "id", "type", "value"}
+	providedSplitKeys  = []string{"classificationId", "type", "startPage", "endPage"}
+	providedSplitKinds = [...]kind{kString, kString, kNumber, kNumber}
+	// splitLits open each member of a new split, in providedSplitKeys order.
+	splitLits  = [...]string{`{"classificationId":`, `,"type":`, `,"startPage":`, `,"endPage":`}
+	fieldKeys  = []string{"id", "value"}
+	splitsOnly = providedKeys[:1]
+	classKeys  = providedKeys[1:3]
+)
+
+const (
+	pvSplits = iota
+	pvID
+	pvType
+	pvValue
+)
+
+// appendProvided converts a legacy ProvidedProcessorOutput to the new one.
+// The shapes are tested in the order of mapping §3.1.3: splitter,
+// classifier, JSON extraction ({value} and nothing else), fields array;
+// one pass over out tells them apart.
+func (d *doc) appendProvided(b []byte, out gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
+	if !out.IsObject() {
+		return b, errAt(p, "is required and must be an object")
+	}
+	var f [4]gjson.Result
+	var cnt [4]int
+	n := d.tally(out, providedKeys, f[:], cnt[:])
 	switch {
-	case out.Get("splits").IsArray():
-		return providedSplits(out, path, rep)
-	case out.Get("id").Type == gjson.String && out.Get("type").Type == gjson.String:
-		return providedClassifier(out, path, rep), nil
-	case isProvidedJSON(out):
-		return append(append([]byte(`{"value":`), out.Get("value").Raw...), '}'), nil
+	case f[pvSplits].IsArray():
+		if n > cnt[pvSplits] {
+			d.dropExcept(out, p, rep, splitsOnly)
+		}
+		return d.appendSplits(b, f[pvSplits], p, rep)
+	case f[pvID].Type == gjson.String && f[pvType].Type == gjson.String:
+		// confidence is dropped ([lossy]).
+		if n > cnt[pvID]+cnt[pvType] {
+			d.dropExcept(out, p, rep, classKeys)
+		}
+		b = append(append(b, `{"id":`...), f[pvID].Raw...)
+		b = append(append(b, `,"type":`...), f[pvType].Raw...)
+		return append(b, '}'), nil
+	case n == 1 && f[pvValue].IsObject():
+		return append(append(append(b, `{"value":`...), f[pvValue].Raw...), '}'), nil
 	default:
-		return providedFieldsArray(out, path, rep)
+		return d.appendFieldsArray(b, out, p, rep)
 	}
 }
 
-// isProvidedJSON reports the ProvidedJsonOutput shape: exactly one key, value, holding an object.
-func isProvidedJSON(out gjson.Result) bool {
-	n, ok := 0, false
-	out.ForEach(func(k, v gjson.Result) bool {
-		n++
-		ok = k.String() == "value" && v.IsObject()
-		return n < 2
-	})
-	return n == 1 && ok
-}
-
-// dropExcept records every key of r outside keep as unmapped (lossy drops).
-func dropExcept(r gjson.Result, path string, rep *Report, keep ...string) {
-	if rep == nil {
-		return
-	}
-	r.ForEach(func(k, _ gjson.Result) bool {
-		name := k.String()
-		for _, kp := range keep {
-			if name == kp {
-				return true
+// appendSplits keeps {classificationId, type, startPage, endPage} per
+// split; id, observation and identifier are dropped ([lossy]).
+func (d *doc) appendSplits(b []byte, splits gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
+	b = append(b, `{"splits":[`...)
+	sp := p.member("splits")
+	k := 0
+	var err error
+	d.each(splits, func(_ string, s gjson.Result) bool {
+		at := sp.elem(k)
+		if !s.IsObject() {
+			err = errAt(&at, "must be an object")
+			return false
+		}
+		var f [4]gjson.Result
+		var cnt [4]int
+		n := d.tally(s, providedSplitKeys, f[:], cnt[:])
+		for i, key := range providedSplitKeys {
+			if !providedSplitKinds[i].matches(f[i]) {
+				kp := at.member(key)
+				err = errAt(&kp, "is required and must be "+kindNames[providedSplitKinds[i]])
+				return false
 			}
 		}
-		rep.unmapped(join(path, name))
+		if n > cnt[0]+cnt[1]+cnt[2]+cnt[3] {
+			d.dropExcept(s, &at, rep, providedSplitKeys)
+		}
+		if k > 0 {
+			b = append(b, ',')
+		}
+		for i, lit := range splitLits {
+			b = append(append(b, lit...), f[i].Raw...)
+		}
+		b = append(b, '}')
+		k++
 		return true
 	})
-}
-
-// providedClassifier keeps {id, type}; confidence is dropped ([lossy]).
-func providedClassifier(out gjson.Result, path string, rep *Report) []byte {
-	dropExcept(out, path, rep, "id", "type")
-	w := openObj(nil)
-	w.raw("id", out.Get("id").Raw)
-	w.raw("type", out.Get("type").Raw)
-	return w.close()
-}
-
-// providedSplits keeps {classificationId, type, startPage, endPage} per
-// split; id, observation and identifier are dropped ([lossy]).
-func providedSplits(out gjson.Result, path string, rep *Report) ([]byte, error) {
-	dropExcept(out, path, rep, "splits")
-	w := openObj(nil)
-	w.key("splits")
-	w.b = append(w.b, '[')
-	for k, s := range out.Get("splits").Array() {
-		sp := index(join(path, "splits"), k)
-		if !s.IsObject() {
-			return nil, reqErr(sp, "must be an object")
-		}
-		keys := []string{"classificationId", "type", "startPage", "endPage"}
-		kinds := []kind{kString, kString, kNumber, kNumber}
-		for i, key := range keys {
-			if !kinds[i].matches(s.Get(key)) {
-				return nil, reqErr(join(sp, key), "is required and must be "+kindNames[kinds[i]])
-			}
-		}
-		dropExcept(s, sp, rep, keys...)
-		if k > 0 {
-			w.b = append(w.b, ',')
-		}
-		sw := openObj(w.b)
-		for _, key := range keys {
-			sw.raw(key, s.Get(key).Raw)
-		}
-		w.b = sw.close()
+	if err != nil {
+		return b, err
 	}
-	w.b = append(w.b, ']')
-	return w.close(), nil
+	return append(b, "]}"...), nil
 }
 
-// providedFieldsArray turns {fieldId: {id, value?, type?, confidence?, page?}}
+// appendFieldsArray turns {fieldId: {id, value?, type?, confidence?, page?}}
 // into {value: {fieldId: value}}. type, confidence and page are dropped
 // ([lossy]). [silent] An entry without value becomes null, because the new
 // API wants every schema property present.
-func providedFieldsArray(out gjson.Result, path string, rep *Report) ([]byte, error) {
-	w := openObj([]byte(`{"value":`))
+func (d *doc) appendFieldsArray(b []byte, out gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
+	w := openObj(append(b, `{"value":`...))
 	var err error
-	out.ForEach(func(k, v gjson.Result) bool {
-		fp := join(path, k.String())
-		if !v.IsObject() || v.Get("id").Type != gjson.String {
-			err = reqErr(path, "matches none of the legacy output shapes (splitter, classifier, {value}, fields array)")
+	d.each(out, func(name string, v gjson.Result) bool {
+		var f [2]gjson.Result
+		var cnt [2]int
+		n := 0
+		if v.IsObject() {
+			n = d.tally(v, fieldKeys, f[:], cnt[:])
+		}
+		if f[0].Type != gjson.String {
+			err = errAt(p, "matches none of the legacy output shapes (splitter, classifier, {value}, fields array)")
 			return false
 		}
-		dropExcept(v, fp, rep, "id", "value")
-		w.key(k.String())
-		if val := v.Get("value"); val.Exists() {
-			w.b = append(w.b, val.Raw...)
+		if n > cnt[0]+cnt[1] {
+			fp := p.member(name)
+			d.dropExcept(v, &fp, rep, fieldKeys)
+		}
+		w.key(name)
+		if f[1].Exists() {
+			w.b = append(w.b, f[1].Raw...)
 		} else {
 			w.b = append(w.b, "null"...)
 		}
 		return true
 	})
 	if err != nil {
-		return nil, err
+		return w.b, err
 	}
 	return append(w.close(), '}'), nil
 }

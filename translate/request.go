@@ -10,158 +10,287 @@ import (
 const defaultMaxFiles = 50
 
 var (
-	createKeys     = []string{"workflowId", "files", "rawTexts", "version", "priority", "metadata"}
+	createKeys = []string{"workflowId", "files", "rawTexts", "version", "priority", "metadata"}
+	// createFileKeys and batchFileKeys start alike: appendFile reads them by position.
 	createFileKeys = []string{"fileName", "fileUrl", "fileId", "outputs"}
 	outputItemKeys = []string{"processorId", "output"}
 )
 
+// Indexes into createKeys.
+const (
+	cWorkflowID = iota
+	cFiles
+	cRawTexts
+	cVersion
+	cPriority
+	cMetadata
+	cKeys
+)
+
 // createRequests turns a legacy create body into one new create body per input
 // (files first, then rawTexts, in order). It validates everything first, so a
-// bad input never causes a partial fan-out (mapping §3.1.1).
+// bad input never causes a partial fan-out (mapping §3.1.1). All bodies
+// share one allocation, each capped so that appending to one cannot
+// overwrite the next.
 func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
-	root, err := parseRequest(legacy)
+	d, root, err := parseRequestDoc(legacy)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkUnknown(root, "", createKeys, o, rep); err != nil {
+	defer d.free()
+	var f [cKeys]gjson.Result
+	if err := d.fields(root, nil, createKeys, f[:], &o, rep); err != nil {
 		return nil, err
 	}
-	head, err := workflowSegment(root)
+	if err := checkWorkflow(f[cWorkflowID], f[cVersion]); err != nil {
+		return nil, err
+	}
+	if err := kindAt(&f[cPriority], nil, "priority", kNumber); err != nil {
+		return nil, err
+	}
+	if err := kindAt(&f[cMetadata], nil, "metadata", kObject); err != nil {
+		return nil, err
+	}
+	n, err := d.createInputs(f[cFiles], f[cRawTexts], &o)
 	if err != nil {
 		return nil, err
 	}
-	tail, err := createTail(root)
-	if err != nil {
-		return nil, err
-	}
-	files, texts, err := createInputs(root, o)
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]byte, 0, len(files)+len(texts))
-	for i, f := range files {
-		mid, err := createFileMiddle(f, index("files", i), o, rep)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, assembleCreate(head, mid, tail))
-	}
-	for _, t := range texts {
-		mid := append([]byte(`"file":{"text":`), t.Raw...)
-		out = append(out, assembleCreate(head, append(mid, '}'), tail))
-	}
-	return out, nil
+	return d.createBodies(f, n, &o, rep)
 }
 
-// assembleCreate concatenates the shared and per-input members of one body.
-func assembleCreate(head, mid, tail []byte) []byte {
-	b := make([]byte, 0, len(head)+len(mid)+len(tail)+3)
-	b = append(b, '{')
-	b = append(b, head...)
-	b = append(b, ',')
-	b = append(b, mid...)
-	b = append(b, tail...)
+// createBodies writes the n fan-out bodies of a checked create body whose
+// members are f, in one pooled buffer, and cuts them from one copy of it.
+func (d *doc) createBodies(f [cKeys]gjson.Result, n int, o *Options, rep *Report) ([][]byte, error) {
+	sb := getBuf()
+	defer putBuf(sb)
+	// Until the bodies are copied out, out[i] only carries body i's length.
+	fb := fanout{b: sb.b, out: make([][]byte, 0, n), f: f}
+	if !f[cFiles].IsArray() {
+		f[cFiles] = gjson.Result{} // null: each would visit it as itself
+	}
+	if !f[cRawTexts].IsArray() {
+		f[cRawTexts] = gjson.Result{}
+	}
+	files := reqPath{key: "files", idx: -1}
+	i := 0
+	var err error
+	d.each(f[cFiles], func(_ string, file gjson.Result) bool {
+		start := fb.open()
+		fp := files.elem(i)
+		fb.b, err = d.appendCreateFile(fb.b, file, &fp, o, rep)
+		if err != nil {
+			return false
+		}
+		fb.close(start)
+		i++
+		return true
+	})
+	if err == nil {
+		d.each(f[cRawTexts], func(_ string, t gjson.Result) bool {
+			start := fb.open()
+			fb.b = append(append(append(fb.b, `"file":{"text":`...), t.Raw...), '}')
+			fb.close(start)
+			return true
+		})
+	}
+	sb.b = fb.b
+	if err != nil {
+		return nil, err
+	}
+	return splitBodies(sb.b, fb.out), nil
+}
+
+// fanout collects the fan-out bodies in one buffer. Every body starts with
+// the same head, `{"workflow":{…},`, and ends with the same tail
+// (priority, metadata, '}'): both are written once and copied after.
+type fanout struct {
+	b          []byte
+	out        [][]byte
+	f          [cKeys]gjson.Result // a copy: a slice of the caller's would move it to the heap
+	head, tail [2]int              // where their first copies are in b
+}
+
+// open starts a body and returns its offset.
+func (s *fanout) open() int {
+	start := len(s.b)
+	if s.head[1] == 0 {
+		s.b = appendWorkflow(append(s.b, '{'), s.f[cWorkflowID], s.f[cVersion])
+		s.b = append(s.b, ',')
+		s.head = [2]int{start, len(s.b)}
+	} else {
+		s.b = append(s.b, s.b[s.head[0]:s.head[1]]...)
+	}
+	return start
+}
+
+// close ends the body opened at start.
+func (s *fanout) close(start int) {
+	at := len(s.b)
+	if s.tail[1] == 0 {
+		s.b = appendCreateTail(s.b, s.f[:])
+		s.tail = [2]int{at, len(s.b)}
+	} else {
+		s.b = append(s.b, s.b[s.tail[0]:s.tail[1]]...)
+	}
+	s.out = append(s.out, s.b[start:])
+}
+
+// splitBodies copies all into one allocation and points out (holding each
+// body's length) into it.
+func splitBodies(all []byte, out [][]byte) [][]byte {
+	res := append([]byte(nil), all...)
+	off := 0
+	for i, b := range out {
+		end := off + len(b)
+		out[i] = res[off:end:end]
+		off = end
+	}
+	return out
+}
+
+// checkWorkflow validates workflowId and version (create and batch).
+func checkWorkflow(id, ver gjson.Result) error {
+	if absent(id) {
+		return reqErr("workflowId", "is required")
+	}
+	if id.Type != gjson.String {
+		return reqErr("workflowId", "must be a string")
+	}
+	if id.Str == "" {
+		return reqErr("workflowId", "must not be empty")
+	}
+	return kindAt(&ver, nil, "version", kString)
+}
+
+// appendWorkflow writes the new `"workflow":{…}` member of a checked workflowId and version.
+func appendWorkflow(b []byte, id, ver gjson.Result) []byte {
+	b = append(b, `"workflow":`...)
+	w := openObj(b)
+	w.raw("id", id.Raw)
+	// [silent] "latest" means what a missing version means (mapping §3.1.2).
+	if ver.Type == gjson.String && ver.Str != "" && ver.Str != "latest" {
+		w.raw("version", ver.Raw)
+	}
+	return w.close()
+}
+
+// appendCreateTail closes a fan-out body with the members every body
+// shares after the file: priority and metadata, copied verbatim.
+func appendCreateTail(b []byte, f []gjson.Result) []byte {
+	if p := f[cPriority]; p.Type == gjson.Number {
+		b = append(append(b, `,"priority":`...), p.Raw...)
+	}
+	if m := f[cMetadata]; m.IsObject() {
+		b = append(append(b, `,"metadata":`...), m.Raw...)
+	}
 	return append(b, '}')
 }
 
-// createTail validates and renders the members every fan-out request shares
-// after the file: priority and metadata, copied verbatim.
-func createTail(root gjson.Result) ([]byte, error) {
-	keys := []string{"priority", "metadata"}
-	if err := checkKinds(root, "", keys, []kind{kNumber, kObject}); err != nil {
-		return nil, err
+// createInputs checks files/rawTexts types and the file limit and returns
+// the number of fan-out bodies.
+func (d *doc) createInputs(files, texts gjson.Result, o *Options) (int, error) {
+	if err := kindAt(&files, nil, "files", kArray); err != nil {
+		return 0, err
 	}
-	var b []byte
-	if p := root.Get("priority"); p.Type == gjson.Number {
-		b = append(append(b, `,"priority":`...), p.Raw...)
+	if err := kindAt(&texts, nil, "rawTexts", kArray); err != nil {
+		return 0, err
 	}
-	if m := root.Get("metadata"); m.IsObject() {
-		b = append(append(b, `,"metadata":`...), m.Raw...)
+	// Absent and null count as empty (each would visit a null as itself).
+	nf, nt, bad := 0, 0, -1
+	if files.IsArray() {
+		d.each(files, func(string, gjson.Result) bool { nf++; return true })
 	}
-	return b, nil
-}
-
-// createInputs checks files/rawTexts presence, types and the file limit.
-func createInputs(root gjson.Result, o Options) (files, texts []gjson.Result, err error) {
-	keys := []string{"files", "rawTexts"}
-	if err := checkKinds(root, "", keys, []kind{kArray, kArray}); err != nil {
-		return nil, nil, err
+	if texts.IsArray() {
+		d.each(texts, func(_ string, t gjson.Result) bool {
+			if t.Type != gjson.String && bad < 0 {
+				bad = nt
+			}
+			nt++
+			return true
+		})
 	}
-	files = root.Get("files").Array()
-	texts = root.Get("rawTexts").Array()
-	if len(files) == 0 && len(texts) == 0 {
-		return nil, nil, reqErr("files", "or rawTexts must contain at least one entry")
+	if nf == 0 && nt == 0 {
+		return 0, reqErr("files", "or rawTexts must contain at least one entry")
 	}
-	for j, t := range texts {
-		if t.Type != gjson.String {
-			return nil, nil, reqErr(index("rawTexts", j), "must be a string")
-		}
+	if bad >= 0 {
+		return 0, reqErr("rawTexts["+strconv.Itoa(bad)+"]", "must be a string")
 	}
 	limit := o.MaxFiles
 	if limit <= 0 {
 		limit = defaultMaxFiles
 	}
-	n := len(files)
+	n := nf
 	if o.CountRawTexts {
-		n += len(texts)
+		n += nt
 	}
 	if n > limit {
 		msg := "must not contain more than " + strconv.Itoa(limit) +
 			" entries per request; use POST /workflow_runs/batch for more"
-		return nil, nil, reqErr("files", msg)
+		return 0, reqErr("files", msg)
 	}
-	return files, texts, nil
+	return nf + nt, nil
 }
 
-// createFileMiddle renders `"file":{…}[,"outputs":[…]]` for files[i].
-func createFileMiddle(f gjson.Result, path string, o Options, rep *Report) ([]byte, error) {
-	file, err := fileSegment(f, path, createFileKeys, o, rep)
+// appendCreateFile writes `"file":{…}[,"outputs":[…]]` for files[i].
+func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+	b = append(b, `"file":`...)
+	b, outs, err := d.appendFile(b, f, p, createFileKeys, o, rep)
 	if err != nil {
-		return nil, err
+		return b, err
 	}
-	b := append([]byte(`"file":`), file...)
-	outs := f.Get("outputs")
-	if err := checkKind(outs, join(path, "outputs"), kArray); err != nil {
-		return nil, err
+	if err := kindAt(&outs, p, "outputs", kArray); err != nil {
+		return b, err
 	}
-	if !outs.IsArray() || len(outs.Array()) == 0 {
+	if !outs.IsArray() {
 		return b, nil
 	}
+	mark := len(b)
 	b = append(b, `,"outputs":[`...)
-	for j, item := range outs.Array() {
+	op := p.member("outputs")
+	j := 0
+	d.each(outs, func(_ string, item gjson.Result) bool {
 		if j > 0 {
 			b = append(b, ',')
 		}
-		b, err = appendOutputItem(b, item, index(join(path, "outputs"), j), o, rep)
-		if err != nil {
-			return nil, err
-		}
+		ip := op.elem(j)
+		b, err = d.appendOutputItem(b, item, &ip, o, rep)
+		j++
+		return err == nil
+	})
+	if err != nil {
+		return b, err
+	}
+	if j == 0 {
+		return b[:mark], nil // an empty outputs array is left out
 	}
 	return append(b, ']'), nil
 }
 
 // appendOutputItem converts one {processorId, output} override (§3.1.3).
-func appendOutputItem(b []byte, item gjson.Result, path string, o Options, rep *Report) ([]byte, error) {
+func (d *doc) appendOutputItem(b []byte, item gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
 	if !item.IsObject() {
-		return nil, reqErr(path, "must be an object")
+		return b, errAt(p, "must be an object")
 	}
-	if err := checkUnknown(item, path, outputItemKeys, o, rep); err != nil {
-		return nil, err
+	var f [2]gjson.Result
+	if err := d.fields(item, p, outputItemKeys, f[:], o, rep); err != nil {
+		return b, err
 	}
-	pid := item.Get("processorId")
+	pid := f[0]
 	if pid.Type != gjson.String || pid.Str == "" {
-		return nil, reqErr(join(path, "processorId"), "is required and must be a string")
+		at := p.member("processorId")
+		return b, errAt(&at, "is required and must be a string")
 	}
-	conv, err := providedOutput(item.Get("output"), join(path, "output"), rep)
-	if err != nil {
-		return nil, err
-	}
-	w := openObj(b)
+	b = append(b, `{"processorId":`...)
 	if alias, ok := o.ProcessorAliases[pid.Str]; ok {
-		w.str("processorId", alias)
+		b = appendString(b, alias)
 	} else {
-		w.raw("processorId", pid.Raw)
+		b = append(b, pid.Raw...)
 	}
-	w.rawb("output", conv)
-	return w.close(), nil
+	b = append(b, `,"output":`...)
+	at := p.member("output")
+	b, err := d.appendProvided(b, f[1], &at, rep)
+	if err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
 }

@@ -112,64 +112,78 @@ func checkUnknown(r gjson.Result, prefix string, known []string, o Options, rep 
 	return err
 }
 
-// workflowSegment validates workflowId and version and returns the new
-// `"workflow":{…}` member shared by create and batch.
-func workflowSegment(root gjson.Result) ([]byte, error) {
-	id := root.Get("workflowId")
-	if absent(id) {
-		return nil, reqErr("workflowId", "is required")
+// fileSegment maps a legacy file object held by a gjson-based caller to a
+// new file input; see appendFile.
+func fileSegment(f gjson.Result, path string, known []string, o Options, rep *Report) ([]byte, error) {
+	at := reqPath{key: path, idx: -1}
+	if !f.IsObject() {
+		return nil, errAt(&at, "must be an object")
 	}
-	if id.Type != gjson.String {
-		return nil, reqErr("workflowId", "must be a string")
+	d, v, ok := subDoc(f)
+	if !ok {
+		return nil, errAt(&at, "must be an object")
 	}
-	if id.Str == "" {
-		return nil, reqErr("workflowId", "must not be empty")
-	}
-	ver := root.Get("version")
-	if err := checkKind(ver, "version", kString); err != nil {
+	defer d.free()
+	b, _, err := d.appendFile(nil, v, &at, known, &o, rep)
+	if err != nil {
 		return nil, err
 	}
-	b := []byte(`"workflow":`)
-	w := openObj(b)
-	w.raw("id", id.Raw)
-	// [silent] "latest" means what a missing version means (mapping §3.1.2).
-	if ver.Type == gjson.String && ver.Str != "" && ver.Str != "latest" {
-		w.raw("version", ver.Raw)
-	}
-	return w.close(), nil
+	return b, nil
 }
 
-// fileSegment maps a legacy {fileUrl?, fileId?, fileName?} to a new file
-// input: the id wins ([silent]), FileFromId has no name ([lossy]).
-func fileSegment(f gjson.Result, path string, known []string, o Options, rep *Report) ([]byte, error) {
+// Indexes into createFileKeys and batchFileKeys.
+const (
+	fFileName = iota
+	fFileURL
+	fFileID
+	fOutputs
+)
+
+// appendFile maps a legacy {fileUrl?, fileId?, fileName?} to a new file
+// input: the id wins ([silent]), FileFromId has no name ([lossy]). known
+// is createFileKeys or batchFileKeys; with the former it also returns the
+// outputs member, read in the same pass.
+func (d *doc) appendFile(b []byte, f gjson.Result, p *reqPath, known []string, o *Options, rep *Report) ([]byte, gjson.Result, error) {
+	var none gjson.Result
 	if !f.IsObject() {
-		return nil, reqErr(path, "must be an object")
+		return b, none, errAt(p, "must be an object")
 	}
-	if err := checkUnknown(f, path, known, o, rep); err != nil {
-		return nil, err
+	var m [4]gjson.Result
+	if err := d.fields(f, p, known, m[:len(known)], o, rep); err != nil {
+		return b, none, err
 	}
-	keys := []string{"fileId", "fileUrl", "fileName"}
-	if err := checkKinds(f, path, keys, []kind{kString, kString, kString}); err != nil {
-		return nil, err
+	id, url, name := m[fFileID], m[fFileURL], m[fFileName]
+	if err := kindAt(&id, p, "fileId", kString); err != nil {
+		return b, none, err
 	}
-	id, url, name := f.Get("fileId"), f.Get("fileUrl"), f.Get("fileName")
-	w := openObj(nil)
+	if err := kindAt(&url, p, "fileUrl", kString); err != nil {
+		return b, none, err
+	}
+	if err := kindAt(&name, p, "fileName", kString); err != nil {
+		return b, none, err
+	}
+	// Written as literals: what openObj, raw and optStr would write.
 	switch {
 	case id.Type == gjson.String && id.Str != "":
-		w.raw("id", id.Raw)
-		if url.Type == gjson.String {
-			rep.unmapped(join(path, "fileUrl"))
+		b = append(append(append(b, `{"id":`...), id.Raw...), '}')
+		if rep != nil && url.Type == gjson.String {
+			at := p.member("fileUrl")
+			rep.unmapped(at.String())
 		}
-		if name.Type == gjson.String {
-			rep.unmapped(join(path, "fileName"))
+		if rep != nil && name.Type == gjson.String {
+			at := p.member("fileName")
+			rep.unmapped(at.String())
 		}
 	case url.Type == gjson.String && url.Str != "":
-		w.raw("url", url.Raw)
-		w.optStr("name", name)
+		b = append(append(b, `{"url":`...), url.Raw...)
+		if name.Type == gjson.String {
+			b = append(append(b, `,"name":`...), name.Raw...)
+		}
+		b = append(b, '}')
 	default:
-		return nil, reqErr(path, "must have fileUrl or fileId")
+		return b, none, errAt(p, "must have fileUrl or fileId")
 	}
-	return w.close(), nil
+	return b, m[fOutputs], nil
 }
 
 // trimSpace avoids treating a whitespace-only body as malformed JSON.

@@ -1,0 +1,162 @@
+package translate
+
+import (
+	"strconv"
+
+	"github.com/tidwall/gjson"
+)
+
+// The request transforms read a legacy body through an indexed doc (index.go)
+// as the response writers do: validated and indexed once, each object
+// iterated once, with field reads and the unknown-field check sharing that
+// iteration. JSON paths for errors and Report entries are only rendered
+// when something is reported, from a chain of reqPath values on the stack.
+
+// reqPath is a JSON path into a request body: a member key (idx < 0) or an
+// array index below up; nil is the body itself.
+type reqPath struct {
+	up  *reqPath
+	key string
+	idx int
+}
+
+// member is the path of key in the object at p.
+func (p *reqPath) member(key string) reqPath { return reqPath{up: p, key: key, idx: -1} }
+
+// elem is the path of element i of the array at p.
+func (p *reqPath) elem(i int) reqPath { return reqPath{up: p, idx: i} }
+
+// String renders p as join and index would have built it. The result
+// never shares memory with the body, which the caller may reuse.
+func (p *reqPath) String() string {
+	if p == nil {
+		return ""
+	}
+	return string(p.appendTo(make([]byte, 0, 32)))
+}
+
+func (p *reqPath) appendTo(b []byte) []byte {
+	if p == nil {
+		return b
+	}
+	start := len(b)
+	b = p.up.appendTo(b)
+	if p.idx >= 0 {
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(p.idx), 10)
+		return append(b, ']')
+	}
+	if len(b) > start {
+		b = append(b, '.')
+	}
+	return append(b, p.key...)
+}
+
+// errAt is the 400 for the field at p.
+func errAt(p *reqPath, msg string) error { return reqErr(p.String(), msg) }
+
+// parseRequestDoc checks a legacy body once at the edge, as parseRequest
+// does, and indexes it; the caller frees the doc.
+func parseRequestDoc(body []byte) (*doc, gjson.Result, error) {
+	d, root, ok := parseDoc(body)
+	if !ok {
+		return nil, gjson.Result{}, reqErr("", "request body is not valid JSON")
+	}
+	if !root.IsObject() {
+		d.free()
+		return nil, gjson.Result{}, reqErr("", "request body must be a JSON object")
+	}
+	return d, root, nil
+}
+
+// subDoc indexes a value that a gjson-based caller holds (already validated
+// as part of its body), for the helpers that read through a doc.
+func subDoc(r gjson.Result) (*doc, gjson.Result, bool) {
+	return parseDoc([]byte(r.Raw))
+}
+
+// fields reads object r in one pass: the first occurrence of each of known
+// into out (len(known)), and every other member as an unknown field,
+// reported or, with RejectUnknownFields, refused (as checkUnknown does).
+func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Result, o *Options, rep *Report) error {
+	for i := range out {
+		out[i] = gjson.Result{}
+	}
+	var err error
+	d.each(r, func(name string, v gjson.Result) bool {
+		for i, kn := range known {
+			if name == kn {
+				if !out[i].Exists() {
+					out[i] = v
+				}
+				return true
+			}
+		}
+		at := p.member(name)
+		if o.RejectUnknownFields {
+			err = errAt(&at, "is not a known field of this legacy request")
+			return false
+		}
+		if rep != nil {
+			rep.unknown(at.String())
+		}
+		return true
+	})
+	return err
+}
+
+// tally reads object r in one pass: the first occurrence of each of keys
+// into out, how many members bear each key into cnt, and the member count.
+func (d *doc) tally(r gjson.Result, keys []string, out []gjson.Result, cnt []int) int {
+	for i := range out {
+		out[i], cnt[i] = gjson.Result{}, 0
+	}
+	n := 0
+	d.each(r, func(name string, v gjson.Result) bool {
+		n++
+		for i, key := range keys {
+			if name == key {
+				if cnt[i] == 0 {
+					out[i] = v
+				}
+				cnt[i]++
+				break
+			}
+		}
+		return true
+	})
+	return n
+}
+
+// dropExcept records every member of object r outside keep as unmapped
+// (lossy drops). Callers skip it when tally found nothing to drop.
+func (d *doc) dropExcept(r gjson.Result, p *reqPath, rep *Report, keep []string) {
+	if rep == nil {
+		return
+	}
+	d.each(r, func(name string, _ gjson.Result) bool {
+		for _, k := range keep {
+			if name == k {
+				return true
+			}
+		}
+		at := p.member(name)
+		rep.unmapped(at.String())
+		return true
+	})
+}
+
+// kindAt returns a 400 when an optional member key of the object at p is
+// present with the wrong type (checkKind without building the path). The
+// check itself is small enough to be inlined.
+func kindAt(r *gjson.Result, p *reqPath, key string, k kind) error {
+	if absent(*r) || k.matches(*r) {
+		return nil
+	}
+	return kindErr(p, key, k)
+}
+
+func kindErr(p *reqPath, key string, k kind) error {
+	at := p.member(key)
+	return errAt(&at, "must be "+kindNames[k])
+}
