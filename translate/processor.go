@@ -130,15 +130,28 @@ func isValidationKind(k string) bool {
 	return k == "RULE_VALIDATION" || k == "EXTERNAL_DATA_VALIDATION"
 }
 
+// noteStep remembers, for the first 64 step runs, which are not validation
+// steps, so that appendLegacySteps can pass over them unread.
+func (st *state) noteStep(i int, kind string) {
+	if i < 64 {
+		st.stepsSeen = i + 1
+		if !isValidationKind(kind) {
+			st.plainSteps |= 1 << i
+		}
+	}
+}
+
 // appendOutputs rebuilds legacy outputs[] from stepRuns, in step order ([silent]).
 func (st *state) appendOutputs(b []byte, stepRuns gjson.Result) []byte {
 	b = append(b, '[')
 	n, i := 0, -1
 	var s stepRun
+	st.plainSteps, st.stepsSeen = 0, 0
 	st.each(stepRuns, func(_ string, sr gjson.Result) bool {
 		i++
 		st.readStepRun(sr, &s)
 		kind := st.stepKind(&s)
+		st.noteStep(i, kind)
 		pk := processorKinds[kind]
 		if pk == nil {
 			if kind != "PARSE" && !isValidationKind(kind) {

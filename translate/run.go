@@ -226,6 +226,10 @@ type state struct {
 	o       Options
 	rep     *Report
 	reverse map[string]string // new processor id → legacy alias
+	// plainSteps has bit i set when step run i is known not to be a
+	// validation step (for i < stepsSeen), as appendOutputs found.
+	plainSteps uint64
+	stepsSeen  int
 }
 
 func newState(d *doc, o Options, rep *Report) *state {

@@ -13,7 +13,11 @@ var ruleKeys = []string{"name", "valid", "validArray", "failureReason", "error"}
 // (mapping §4.6). workflowRunId and files are dropped.
 func (st *state) appendLegacySteps(b []byte, stepRuns gjson.Result) []byte {
 	var s stepRun
+	i := -1
 	return st.appendArray(b, stepRuns, func(b []byte, sr gjson.Result) ([]byte, bool) {
+		if i++; i < st.stepsSeen && st.plainSteps&(1<<i) != 0 {
+			return b, false // appendOutputs already read it: not a validation step
+		}
 		st.readStepRun(sr, &s)
 		kind := st.stepKind(&s)
 		if !isValidationKind(kind) || !sr.IsObject() {
