@@ -56,6 +56,9 @@ var summaryKeys = []string{"id", "status", "initialRunAt", "reviewedByUser", "re
 
 // appendSummary writes a legacy WorkflowRunSummary (L§4.9). Unlike the full
 // run, the summary keeps the name reviewedByUser and initialRunAt is optional.
+// idNameKeys are read from a workflow summary in one pass.
+var idNameKeys = []string{"id", "name"}
+
 func (d *doc) appendSummary(b []byte, s gjson.Result) []byte {
 	var fa [14]gjson.Result
 	f := fa[:]
@@ -68,8 +71,10 @@ func (d *doc) appendSummary(b []byte, s gjson.Result) []byte {
 	w.optStr("reviewedAt", f[4])
 	w.optStr("startTime", f[5])
 	w.optStr("endTime", f[6])
-	w.reqStr("workflowId", d.get(f[7], "id"))
-	w.reqStr("workflowName", d.get(f[7], "name"))
+	var wf [2]gjson.Result
+	d.pick(f[7], idNameKeys, wf[:])
+	w.reqStr("workflowId", wf[0])
+	w.reqStr("workflowName", wf[1])
 	w.reqStr("workflowVersionId", d.get(f[8], "id"))
 	w.optStr("batchId", f[9])
 	w.optStr("rejectionNote", f[10])

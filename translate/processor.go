@@ -182,9 +182,11 @@ func (st *state) appendProcessorRun(b []byte, s *stepRun, run gjson.Result, kind
 	w := openObj(b)
 	w.str("object", "document_processor_run")
 	w.reqStr("id", f[pID])
-	st.processorID(&w, "processorId", st.get(f[pSummary], "id"))
+	var summary [2]gjson.Result
+	st.pick(f[pSummary], idNameKeys, summary[:])
+	st.processorID(&w, "processorId", summary[0])
 	w.reqStr("processorVersionId", st.get(f[pVersion], "id"))
-	if name := st.get(f[pSummary], "name"); name.Type == gjson.String {
+	if name := summary[1]; name.Type == gjson.String {
 		w.raw("processorName", name.Raw)
 	} else {
 		w.reqStr("processorName", st.get(s.f[sStep], "name"))

@@ -155,11 +155,13 @@ func appendLegacyRun(b []byte, d *doc, run gjson.Result, rc RunContext, o Option
 	w.key("stepRuns")
 	w.b = st.appendLegacySteps(w.b, f[rStepRuns])
 	w.key("workflow")
+	var idName [2]gjson.Result
+	d.pick(f[rWorkflow], idNameKeys, idName[:])
 	wf := openObj(w.b)
 	wf.str("object", "workflow")
-	wf.reqStr("id", d.get(f[rWorkflow], "id"))
+	wf.reqStr("id", idName[0])
 	wf.reqStr("version", d.get(f[rWorkflowVersion], "version"))
-	wf.reqStr("name", d.get(f[rWorkflow], "name"))
+	wf.reqStr("name", idName[1])
 	w.b = wf.close()
 	writeCredits(&w, d, f[rUsage])
 	return w.close(), nil
