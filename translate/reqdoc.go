@@ -78,10 +78,42 @@ func subDoc(r gjson.Result) (*doc, gjson.Result, bool) {
 // fields reads object r in one pass: the first occurrence of each of known
 // into out (len(known)), and every other member as an unknown field,
 // reported or, with RejectUnknownFields, refused (as checkUnknown does).
+// Like pick, it loads the members it keeps in place and skips the others.
 func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Result, o *Options, rep *Report) error {
-	for i := range out {
-		out[i] = gjson.Result{}
+	clear(out)
+	if !r.IsObject() {
+		return d.fieldsOf(r, p, known, out, o, rep)
 	}
+	s, at := d.src, 0
+	for i, ok := d.first(r); ok; i, ok = d.next(r, i) {
+		raw, name := readString(s, i)
+		i = skipSpace(s, i+len(raw))
+		i = skipSpace(s, i+1) // the colon
+		if k := keyIndex(known, name, at); k >= 0 {
+			if out[k].Raw == "" {
+				d.load(i, &out[k])
+				at = k + 1
+				i += len(out[k].Raw)
+			} else {
+				i = d.skip(i)
+			}
+			continue
+		}
+		path := p.member(name)
+		if o.RejectUnknownFields {
+			return errAt(&path, "is not a known field of this legacy request")
+		}
+		if rep != nil {
+			rep.unknown(path.String())
+		}
+		i = d.skip(i)
+	}
+	return nil
+}
+
+// fieldsOf is fields for a value that is not an object (each's view of it:
+// array elements and a scalar have the empty key).
+func (d *doc) fieldsOf(r gjson.Result, p *reqPath, known []string, out []gjson.Result, o *Options, rep *Report) error {
 	var err error
 	d.each(r, func(name string, v gjson.Result) bool {
 		for i, kn := range known {
@@ -108,23 +140,40 @@ func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Res
 // tally reads object r in one pass: the first occurrence of each of keys
 // into out, how many members bear each key into cnt, and the member count.
 func (d *doc) tally(r gjson.Result, keys []string, out []gjson.Result, cnt []int) int {
-	for i := range out {
-		out[i], cnt[i] = gjson.Result{}, 0
-	}
-	n := 0
-	d.each(r, func(name string, v gjson.Result) bool {
-		n++
-		for i, key := range keys {
-			if name == key {
+	clear(out)
+	clear(cnt)
+	if !r.IsObject() {
+		n := 0
+		d.each(r, func(name string, v gjson.Result) bool {
+			n++
+			if i := keyIndex(keys, name, 0); i >= 0 {
 				if cnt[i] == 0 {
 					out[i] = v
 				}
 				cnt[i]++
-				break
 			}
+			return true
+		})
+		return n
+	}
+	s, n, at := d.src, 0, 0
+	for i, ok := d.first(r); ok; i, ok = d.next(r, i) {
+		n++
+		raw, name := readString(s, i)
+		i = skipSpace(s, i+len(raw))
+		i = skipSpace(s, i+1) // the colon
+		k := keyIndex(keys, name, at)
+		if k >= 0 {
+			cnt[k]++
 		}
-		return true
-	})
+		if k >= 0 && cnt[k] == 1 {
+			d.load(i, &out[k])
+			at = k + 1
+			i += len(out[k].Raw)
+		} else {
+			i = d.skip(i)
+		}
+	}
 	return n
 }
 
