@@ -1,0 +1,149 @@
+package translate
+
+import (
+	"github.com/tidwall/gjson"
+)
+
+// Helpers the surface response writers share on the indexed doc (index.go):
+// each body is validated and indexed once, every object read once per use,
+// and the answer built in a pooled buffer, as for workflow runs.
+
+// bodyDoc is the single body of m, checked once at the edge and indexed;
+// the caller frees the doc.
+func bodyDoc(m Message) (*doc, gjson.Result, error) {
+	body, err := single(m)
+	if err != nil {
+		return nil, gjson.Result{}, err
+	}
+	return parseResponse(body)
+}
+
+// surfaceAnswer writes the answer to m's single body through write, in a
+// pooled buffer copied once into the answer.
+func surfaceAnswer(m Message, write func(b []byte, d *doc, root gjson.Result) ([]byte, error)) (Message, error) {
+	d, root, err := bodyDoc(m)
+	if err != nil {
+		return Message{}, err
+	}
+	defer d.free()
+	sb := getBuf()
+	defer putBuf(sb)
+	b, err := write(sb.b, d, root)
+	if err != nil {
+		return Message{}, err
+	}
+	sb.b = b
+	return One(sb.result()), nil
+}
+
+// appendNoNulls copies a JSON value, leaving out every object member whose
+// value is null, at any depth: the normalisation N0 of S§4.0, since
+// 2026-02-09 made many optional legacy fields required-nullable. Array
+// elements are kept as they are.
+func (d *doc) appendNoNulls(b []byte, v gjson.Result) []byte {
+	switch {
+	case (v.IsObject() || v.IsArray()) && cleanRaw(v.Raw):
+		return append(b, v.Raw...)
+	case v.IsObject():
+		w := openObj(b)
+		d.each(v, func(k string, x gjson.Result) bool {
+			if x.Type != gjson.Null {
+				w.key(k)
+				w.b = d.appendNoNulls(w.b, x)
+			}
+			return true
+		})
+		return w.close()
+	case v.IsArray():
+		b = append(b, '[')
+		first := true
+		d.each(v, func(_ string, x gjson.Result) bool {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = d.appendNoNulls(b, x)
+			return true
+		})
+		return append(b, ']')
+	}
+	return append(b, v.Raw...)
+}
+
+// cleanRaw reports whether a container's text is already what appendNoNulls
+// would write: no null and no space outside strings (so nothing to leave
+// out or squeeze), and strings of plain ASCII without escapes (so every key
+// re-encodes to the same bytes). It errs on the side of false; the cheap
+// scan spares the small objects of a parse run (polygons, bounding boxes,
+// page ranges) a member-by-member copy.
+func cleanRaw(raw string) bool {
+	in := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '"':
+			in = !in
+		case c == '\\' || c >= 0x80:
+			return false
+		case !in && (c <= ' ' || c == 'n'):
+			return false
+		}
+	}
+	return true
+}
+
+// appendNoNullsOr is appendNoNulls for an object or array, def otherwise.
+func (d *doc) appendNoNullsOr(b []byte, v gjson.Result, def string) []byte {
+	if v.IsObject() || v.IsArray() {
+		return d.appendNoNulls(b, v)
+	}
+	return append(b, def...)
+}
+
+// resultString is r.String() as gjson's Get would give it: the doc leaves
+// Num unset on numbers, which String reads for non-integers.
+func resultString(r gjson.Result) string {
+	if r.Type == gjson.Number {
+		return gjson.Parse(r.Raw).String()
+	}
+	return r.String()
+}
+
+// resultInt is r.Int() as gjson's Get would give it (see resultString).
+func resultInt(r gjson.Result) int64 {
+	if r.Type == gjson.Number {
+		return gjson.Parse(r.Raw).Int()
+	}
+	return r.Int()
+}
+
+// path is gjson's Get of a dotted path of object keys (no index, no
+// wildcard): like gjson it tries every member named keys[0], duplicates
+// included, and returns the first one under which the rest of the path
+// exists, where get stops at the first member.
+func (d *doc) path(r gjson.Result, keys []string) gjson.Result {
+	var out gjson.Result
+	if !r.IsObject() {
+		return out
+	}
+	d.each(r, func(k string, v gjson.Result) bool {
+		if k != keys[0] {
+			return true
+		}
+		if len(keys) == 1 {
+			out = v
+		} else {
+			out = d.path(v, keys[1:])
+		}
+		return !out.Exists()
+	})
+	return out
+}
+
+// Dotted paths the surface writers read as gjson did.
+var (
+	pathDraftVersion = []string{"draftVersion", "version"}
+	pathPageRangeEnd = []string{"metadata", "pageRange", "end"}
+	pathFileID       = []string{"file", "id"}
+	pathEntityID     = []string{"entity", "id"}
+)
