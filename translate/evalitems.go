@@ -10,19 +10,20 @@ import (
 // indexed doc; an item list also reads the full items the proxy fetched (D6).
 
 // Members of an item, read in one pass, and their indexes.
-var itemKeys = []string{"evaluationSetId", "id", "expectedOutput"}
+var itemKeys = []string{"evaluationSetId", "id", "expectedOutput", "file"}
 
 const (
 	iSet = iota
 	iID
 	iExpected
+	iFile
 	itemKeyCount
 )
 
 // appendLegacyEvaluationItem is ESI→LESI over item it, whose members f the caller picked.
 // setID fills evaluationSetId when the item (a list summary) does not carry
-// it; detail (of doc dd), when it exists, is the full item whose
-// expectedOutput a summary lacks. The item → set pair is learned into s.
+// it; detail (of doc dd), when it exists, is the expectedOutput of the
+// full item, which a summary lacks. The item → set pair is learned into s.
 func (d *doc) appendLegacyEvaluationItem(b []byte, it gjson.Result, f *[itemKeyCount]gjson.Result, dd *doc, detail gjson.Result,
 	setID string, c *Context, s *itemScratch) []byte {
 	setOwned := true // setID is the caller's, not a view of the body
@@ -34,10 +35,10 @@ func (d *doc) appendLegacyEvaluationItem(b []byte, it gjson.Result, f *[itemKeyC
 	w.str("object", "evaluation_set_item")
 	w.reqStr("id", f[iID])
 	w.str("evaluationSetId", setID)
-	w.reqStr("fileId", d.path(it, pathFileID))
+	w.reqStr("fileId", d.pathVia(it, f[iFile], pathFileID))
 	eo, ed := f[iExpected], d
 	if !eo.Exists() && dd != nil {
-		eo, ed = dd.get(detail, "expectedOutput"), dd
+		eo, ed = detail, dd
 	}
 	if eo.IsObject() {
 		w.key("expectedOutput")
@@ -169,7 +170,11 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 	setID := c.Vars["id"]
 	sb := getBuf()
 	defer putBuf(sb)
-	w := openObj(sb.b)
+	n := 0
+	for _, body := range m.Bodies {
+		n += len(body)
+	}
+	w := openObj(growFor(sb.b, n))
 	w.raw("success", "true")
 	w.key("evaluationSetItems")
 	w.b = d.appendArray(w.b, top[0], func(b []byte, it gjson.Result) ([]byte, bool) {
@@ -184,10 +189,10 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 			return b, false
 		}
 		ref := s.details[id]
-		return d.appendLegacyEvaluationItem(b, it, &f, ref.d, ref.root, setID, c, s), true
+		return d.appendLegacyEvaluationItem(b, it, &f, ref.d, ref.expected, setID, c, s), true
 	})
 	w.optStr("nextPageToken", top[1])
-	sb.b = w.close()
+	out := answerBytes(sb, w.close())
 	s.flush(c)
-	return One(sb.result()), nil
+	return One(out), nil
 }

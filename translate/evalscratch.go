@@ -17,11 +17,13 @@ type itemScratch struct {
 	pairs   []learnedPair
 }
 
-// detailRef is a full item and the doc it lives in.
+// detailRef is a full item's expectedOutput and the doc it lives in.
 type detailRef struct {
-	d    *doc
-	root gjson.Result
+	d        *doc
+	expected gjson.Result
 }
+
+var detailKeys = []string{"id", "expectedOutput"}
 
 // learnedPair locates one item → set pair: the id in arena, the set in
 // arena too (set[0] >= 0) or in owned.
@@ -75,7 +77,9 @@ func (s *itemScratch) readDetails(bodies [][]byte) {
 			continue
 		}
 		s.docs = append(s.docs, dd)
-		s.details[resultString(dd.get(r, "id"))] = detailRef{d: dd, root: r}
+		var f [2]gjson.Result
+		dd.pick(r, detailKeys, f[:])
+		s.details[resultString(f[0])] = detailRef{d: dd, expected: f[1]}
 	}
 }
 

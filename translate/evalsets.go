@@ -19,20 +19,20 @@ var (
 
 // appendLegacyEvaluationSet is ES→LES: processorId from entity.id.
 func (d *doc) appendLegacyEvaluationSet(b []byte, es gjson.Result) []byte {
-	var f [5]gjson.Result
+	var f [6]gjson.Result
 	d.pick(es, evalSetKeys, f[:])
 	w := openObj(b)
 	w.str("object", "evaluation_set")
 	w.reqStr("id", f[0])
 	w.reqStr("name", f[1])
 	w.reqStr("description", f[2])
-	w.reqStr("processorId", d.path(es, pathEntityID))
+	w.reqStr("processorId", d.pathVia(es, f[5], pathEntityID))
 	w.reqStr("createdAt", f[3])
 	w.reqStr("updatedAt", f[4])
 	return w.close()
 }
 
-var evalSetKeys = []string{"id", "name", "description", "createdAt", "updatedAt"}
+var evalSetKeys = []string{"id", "name", "description", "createdAt", "updatedAt", "entity"}
 
 // learn records that item id belongs to set setID, for the proxy's cache.
 func (c *Context) learn(id, setID string) {

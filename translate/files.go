@@ -140,12 +140,12 @@ func (d *doc) appendFileMetadata(b []byte, md gjson.Result) []byte {
 // appendLegacyWorkflow writes the legacy Workflow from a 2026-02-09 one: the
 // version is the draft version's (S§6), "draft" when there is none.
 func (d *doc) appendLegacyWorkflow(b []byte, wf gjson.Result) []byte {
-	var m [2]gjson.Result
+	var m [3]gjson.Result
 	d.pick(wf, workflowKeys, m[:])
 	w := openObj(b)
 	w.str("object", "workflow")
 	w.reqStr("id", m[0])
-	if v := d.path(wf, pathDraftVersion); v.Type == gjson.String {
+	if v := d.pathVia(wf, m[2], pathDraftVersion); v.Type == gjson.String {
 		w.raw("version", v.Raw)
 	} else {
 		w.str("version", "draft")
@@ -154,4 +154,4 @@ func (d *doc) appendLegacyWorkflow(b []byte, wf gjson.Result) []byte {
 	return w.close()
 }
 
-var workflowKeys = []string{"id", "name"}
+var workflowKeys = []string{"id", "name", "draftVersion"}

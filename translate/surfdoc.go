@@ -28,12 +28,32 @@ func surfaceAnswer(m Message, write func(b []byte, d *doc, root gjson.Result) ([
 	defer d.free()
 	sb := getBuf()
 	defer putBuf(sb)
-	b, err := write(sb.b, d, root)
+	b, err := write(growFor(sb.b, len(d.src)), d, root)
 	if err != nil {
 		return Message{}, err
 	}
+	return One(answerBytes(sb, b)), nil
+}
+
+// growFor readies an empty output buffer for the answer to a body of n
+// bytes, which is about as long: one allocation up front instead of a
+// doubling series while writing a large answer.
+func growFor(b []byte, n int) []byte {
+	if want := n + n/16 + 256; cap(b) < want {
+		return make([]byte, 0, want)
+	}
+	return b
+}
+
+// answerBytes is the answer written into b: copied out of a buffer the
+// pool keeps, or b itself when the pool will not keep a buffer that large.
+func answerBytes(sb *scratch, b []byte) []byte {
+	if cap(b) > maxPooledBuf {
+		sb.b = sb.b[:0] // the pool keeps its old buffer, not the big one
+		return b
+	}
 	sb.b = b
-	return One(sb.result()), nil
+	return sb.result()
 }
 
 // appendNoNulls copies a JSON value, leaving out every object member whose
@@ -138,6 +158,16 @@ func (d *doc) path(r gjson.Result, keys []string) gjson.Result {
 		return !out.Exists()
 	})
 	return out
+}
+
+// pathVia is path(r, keys) for a caller that already holds first, the first
+// member keys[0] of r: most often the rest of the path is under it, and r
+// is not read again.
+func (d *doc) pathVia(r, first gjson.Result, keys []string) gjson.Result {
+	if v := d.path(first, keys[1:]); v.Exists() || !first.Exists() {
+		return v
+	}
+	return d.path(r, keys)
 }
 
 // Dotted paths the surface writers read as gjson did.
