@@ -74,9 +74,21 @@ func (d *doc) appendLegacyShapes(b []byte, v gjson.Result) []byte {
 
 // appendSurfaceConfig writes a processor config back in 0.0.12 terms (D3):
 // nulls left out, parser.blockOptions.text.agentic.enabled becomes
-// parser.advancedOptions.agenticOcrEnabled. A config is small and comes
-// once per answer: the rare rewrite goes through sjson on its own copy.
+// parser.advancedOptions.agenticOcrEnabled. The usual config is written in
+// one pass (config.go's agenticPlan); any other goes through sjson edits of
+// its copy, whose results the one-pass writer reproduces.
 func (d *doc) appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
+	if p, ok := d.agenticPlan(cfg); ok {
+		if !p.agentic.Exists() {
+			return d.appendNoNulls(b, cfg)
+		}
+		return d.appendConfigRewritten(b, cfg, &p)
+	}
+	return d.appendSurfaceConfigEdited(b, cfg)
+}
+
+// appendSurfaceConfigEdited is appendSurfaceConfig through sjson edits.
+func (d *doc) appendSurfaceConfigEdited(b []byte, cfg gjson.Result) []byte {
 	mark := len(b)
 	b = d.appendNoNulls(b, cfg)
 	agentic := gjson.Get(bytesString(b[mark:]), "parser.blockOptions.text.agentic")

@@ -101,6 +101,11 @@ func surfaceSeeds(t testing.TB) [][]byte {
 		[]byte(`{"processorRun":{"id":"r","config":{"type":"EXTRACT","parser":{"blockOptions":{"text":{"agentic":{"enabled":false}}},"x":null}},`+
 			`"files":[{"id":"f","name":"n","metadata":{"parentSplit":{"id":"s","type":"t","identifier":"i","startPage":1,"endPage":null}}}],"output":null},"success":true}`),
 		[]byte(`{"expectedOutput":{"splits":[{"id":"z","type":"t","startPage":1,"n":null},{"type":"u"}]},"id":"i","evaluationSetId":"s","file":{"id":"f"}}`),
+		[]byte(`{"success":true,"versions":[{"config":{"parser":{"blockOptions":{"text":{"agentic":{"enabled":true},"x":1},"t":{}},"advancedOptions":{"a":1,"agenticOcrEnabled":false}}}},`+
+			`{"config":{"parser":{"blockOptions":{"text":{"agentic":{"enabled":false}}},"target":"m","advancedOptions":{"agenticOcrEnabled":null}},"type":"X"}},`+
+			`{"config":{"parser":{"blockOptions":{"text":{"agentic":{"enabled":"yes"},"y":null}},"advancedOptions":"s"}}},`+
+			`{"config":{"parser":{"blockOptions":{"text":{"agentic":true}},"advancedOptions":[1]}}}]}`),
+		[]byte(`{"processor":{"config":{"parser":{"advancedOptions":{},"blockOptions":{"text":{"agentic":{"enabled":true,"enabled":false}}}},"parser":null}}}`),
 		[]byte(`{"data":[{"id":"es","name":"n","entity":{"id":"p"},"description":null}],"nextPageToken":"t"}`))
 	return seeds
 }
