@@ -106,6 +106,7 @@ func surfaceSeeds(t testing.TB) [][]byte {
 			`{"config":{"parser":{"blockOptions":{"text":{"agentic":{"enabled":"yes"},"y":null}},"advancedOptions":"s"}}},`+
 			`{"config":{"parser":{"blockOptions":{"text":{"agentic":true}},"advancedOptions":[1]}}}]}`),
 		[]byte(`{"processor":{"config":{"parser":{"advancedOptions":{},"blockOptions":{"text":{"agentic":{"enabled":true,"enabled":false}}}},"parser":null}}}`),
+		[]byte("{\"processorRuns\" : [ {\"a\\u0062\":null, \"k\\\"q\\\\\":[1, null , {\"\xff\":2,\"\u00e9\":\"\\\\\"}], \"x\":{\"y\":{\"z\":null}}} ] , \"n\":-1.5e3}"),
 		[]byte(`{"data":[{"id":"es","name":"n","entity":{"id":"p"},"description":null}],"nextPageToken":"t"}`))
 	return seeds
 }

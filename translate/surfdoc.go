@@ -59,57 +59,13 @@ func answerBytes(sb *scratch, b []byte) []byte {
 // appendNoNulls copies a JSON value, leaving out every object member whose
 // value is null, at any depth: the normalisation N0 of S§4.0, since
 // 2026-02-09 made many optional legacy fields required-nullable. Array
-// elements are kept as they are.
+// elements are kept as they are. The copy streams over the value's text
+// (nonulls.go): a doc's value is valid JSON, so no index is needed.
 func (d *doc) appendNoNulls(b []byte, v gjson.Result) []byte {
-	switch {
-	case (v.IsObject() || v.IsArray()) && cleanRaw(v.Raw):
-		return append(b, v.Raw...)
-	case v.IsObject():
-		w := openObj(b)
-		d.each(v, func(k string, x gjson.Result) bool {
-			if x.Type != gjson.Null {
-				w.key(k)
-				w.b = d.appendNoNulls(w.b, x)
-			}
-			return true
-		})
-		return w.close()
-	case v.IsArray():
-		b = append(b, '[')
-		first := true
-		d.each(v, func(_ string, x gjson.Result) bool {
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = d.appendNoNulls(b, x)
-			return true
-		})
-		return append(b, ']')
+	if v.IsObject() || v.IsArray() {
+		return appendNoNullsText(b, v.Raw)
 	}
 	return append(b, v.Raw...)
-}
-
-// cleanRaw reports whether a container's text is already what appendNoNulls
-// would write: no null and no space outside strings (so nothing to leave
-// out or squeeze), and strings of plain ASCII without escapes (so every key
-// re-encodes to the same bytes). It errs on the side of false; the cheap
-// scan spares the small objects of a parse run (polygons, bounding boxes,
-// page ranges) a member-by-member copy.
-func cleanRaw(raw string) bool {
-	in := false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c == '"':
-			in = !in
-		case c == '\\' || c >= 0x80:
-			return false
-		case !in && (c <= ' ' || c == 'n'):
-			return false
-		}
-	}
-	return true
 }
 
 // appendNoNullsOr is appendNoNulls for an object or array, def otherwise.
