@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -68,7 +69,7 @@ func (c *noNullsCopy) object(i int) int {
 	i = c.space(i + 1)
 	wrote, comma := false, -1
 	for s[i] != '}' {
-		ke := stringEnd(s, i)
+		ke, plain := stringEndPlain(s, i)
 		colon := skipWS(s, ke)
 		vs := skipWS(s, colon+1)
 		var end int
@@ -85,7 +86,7 @@ func (c *noNullsCopy) object(i int) int {
 			} else if comma >= 0 && comma+1 != i {
 				c.cut(comma+1, i)
 			}
-			c.key(i, ke)
+			c.key(i, ke, plain)
 			if colon != ke {
 				c.cut(ke, colon)
 			}
@@ -103,11 +104,12 @@ func (c *noNullsCopy) object(i int) int {
 	return i + 1
 }
 
-// key re-encodes the key s[ks:ke] when appendString would not write it as it is.
-func (c *noNullsCopy) key(ks, ke int) {
+// key re-encodes the key s[ks:ke] when appendString would not write it as
+// it is (plain: known to be written as it is).
+func (c *noNullsCopy) key(ks, ke int, plain bool) {
 	raw := c.s[ks:ke]
 	inner := raw[1 : len(raw)-1]
-	if strings.IndexByte(inner, '\\') < 0 && (isASCII(inner) || utf8.ValidString(inner)) {
+	if plain || (strings.IndexByte(inner, '\\') < 0 && utf8.ValidString(inner)) {
 		return
 	}
 	c.cut(ks, ke)
@@ -150,19 +152,41 @@ func isASCII(s string) bool {
 }
 
 // stringEnd returns the offset just past the string whose opening quote is
-// at s[i]: the first quote not escaped by an odd run of backslashes.
+// at s[i]: the first quote not escaped by a backslash.
 func stringEnd(s string, i int) int {
+	j, _ := stringEndPlain(s, i)
+	return j
+}
+
+// stringEndPlain is stringEnd, and whether the string is plain: printable
+// ASCII without escapes, so appendString would write it as it is. Eight
+// bytes are tested at a time (the same bit trick as the doc's scanner).
+func stringEndPlain(s string, i int) (int, bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	j := i + 1
-	for {
-		j += strings.IndexByte(s[j:], '"')
-		n := 0
-		for p := j - 1; p > i && s[p] == '\\'; p-- {
-			n++
+	for j+8 <= len(s) {
+		v := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
+			uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
+		q, bs := v^(ones*'"'), v^(ones*'\\')
+		if m := ((q-ones)&^q | (bs-ones)&^bs | v) & highs; m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			break
 		}
-		if n%2 == 0 {
-			return j + 1
-		}
+		j += 8
+	}
+	for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] < utf8.RuneSelf {
 		j++
+	}
+	if s[j] == '"' {
+		return j + 1, true
+	}
+	for ; ; j++ { // an escape or a non-ASCII byte: the careful way
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, false
+		}
 	}
 }
 
