@@ -2,6 +2,7 @@ package translate
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
@@ -48,6 +49,9 @@ func (d *doc) appendSurfaceProcessorRun(b []byte, run gjson.Result) []byte {
 // appendLegacyShapes copies a processor-family answer with N0 applied and
 // every processor config in legacy terms (processors, versions, publish).
 func (d *doc) appendLegacyShapes(b []byte, v gjson.Result) []byte {
+	if !mayHoldConfig(v.Raw) { // nothing below to rewrite: the N0 copy
+		return d.appendNoNulls(b, v)
+	}
 	if v.IsArray() { // a version list: each version's config too
 		return d.appendArray(b, v, func(b []byte, x gjson.Result) ([]byte, bool) {
 			return d.appendLegacyShapes(b, x), true // elements kept as they are, as appendNoNulls does
@@ -70,6 +74,12 @@ func (d *doc) appendLegacyShapes(b []byte, v gjson.Result) []byte {
 		return true
 	})
 	return w.close()
+}
+
+// mayHoldConfig reports whether a value's text may have a config member
+// below it: it names one, or has escapes that could spell one.
+func mayHoldConfig(raw string) bool {
+	return strings.Contains(raw, "config") || strings.IndexByte(raw, '\\') >= 0
 }
 
 // appendSurfaceConfig writes a processor config back in 0.0.12 terms (D3):
