@@ -69,39 +69,47 @@ func BenchmarkSurfaceFileGet200Pages(b *testing.B) {
 	})
 }
 
-func BenchmarkSurfaceFileList100(b *testing.B) {
-	items := make([]string, 100)
+// fileList is a 2026-02-09 file list page of n summaries.
+func fileList(n int) []byte {
+	items := make([]string, n)
 	for i := range items {
 		items[i] = fmt.Sprintf(`{"object":"file","id":"file_%d","name":"doc-%d.pdf","type":"PDF","parentFileId":null,`+
 			`"metadata":{"pageCount":%d},"createdAt":"2026-11-28T17:54:45.868Z","updatedAt":"2026-11-28T17:54:45.868Z"}`, i, i, i%9+1)
 	}
-	in := []byte(`{"object":"list","data":[` + strings.Join(items, ",") + `],"nextPageToken":"tok"}`)
+	return []byte(`{"object":"list","data":[` + strings.Join(items, ",") + `],"nextPageToken":"tok"}`)
+}
+
+func BenchmarkSurfaceFileList100(b *testing.B) {
+	in := fileList(100)
 	benchTransform(b, in, func(in []byte) error {
 		_, err := legacyPath.Response(RouteFileList, &Context{}, One(in))
 		return err
 	})
 }
 
+// evalItemBodies is a 2026-02-09 item list of n summaries and the n full
+// items the proxy fetches for it (D6).
+func evalItemBodies(n int) (list []byte, details [][]byte) {
+	summaries := make([]string, n)
+	for i := range summaries {
+		summaries[i] = fmt.Sprintf(`{"object":"evaluation_set_item","id":"ev_item_%d","file":{"object":"file","id":"file_%d","name":"d.pdf"},"createdBy":null}`, i, i)
+		details = append(details, []byte(fmt.Sprintf(`{"object":"evaluation_set_item","id":"ev_item_%d","evaluationSetId":"ev_set_1","file":{"id":"file_%d"},`+
+			`"expectedOutput":{"value":{"invoice_number":"INV-%04d","total":%d.50,"lines":[{"sku":"A","qty":2},{"sku":"B","qty":1}]}},"createdBy":null}`, i, i, i, i)))
+	}
+	return []byte(`{"object":"list","data":[` + strings.Join(summaries, ",") + `],"nextPageToken":null}`), details
+}
+
 // The item list arrives as the list and one full item per entry (D6): the
 // benchmark measures the bytes of all of them.
 func BenchmarkSurfaceEvaluationItems100(b *testing.B) {
-	summaries := make([]string, 100)
-	bodies := make([][]byte, 101)
-	total := 0
-	for i := range summaries {
-		summaries[i] = fmt.Sprintf(`{"object":"evaluation_set_item","id":"ev_item_%d","file":{"object":"file","id":"file_%d","name":"d.pdf"},"createdBy":null}`, i, i)
-		bodies[i+1] = []byte(fmt.Sprintf(`{"object":"evaluation_set_item","id":"ev_item_%d","evaluationSetId":"ev_set_1","file":{"id":"file_%d"},`+
-			`"expectedOutput":{"value":{"invoice_number":"INV-%04d","total":%d.50,"lines":[{"sku":"A","qty":2},{"sku":"B","qty":1}]}},"createdBy":null}`, i, i, i, i))
-		total += len(bodies[i+1])
-	}
-	bodies[0] = []byte(`{"object":"list","data":[` + strings.Join(summaries, ",") + `],"nextPageToken":null}`)
-	total += len(bodies[0])
-	joined := []byte("[" + string(bodies[0]))
-	for _, d := range bodies[1:] {
+	list, details := evalItemBodies(100)
+	bodies := append([][]byte{list}, details...)
+	joined := []byte("[" + string(list))
+	for _, d := range details {
 		joined = append(append(joined, ','), d...)
 	}
 	joined = append(joined, ']')
-	b.Logf("%d bytes in %d bodies", total, len(bodies))
+	b.Logf("%d bytes in %d bodies", len(joined)-len(bodies)-1, len(bodies))
 	benchTransform(b, joined, func([]byte) error {
 		_, err := legacyPath.Response(RouteEvaluationItemList, &Context{Vars: map[string]string{"id": "ev_set_1"}}, Message{Bodies: bodies})
 		return err

@@ -1,8 +1,6 @@
 package translate
 
 import (
-	"fmt"
-
 	"github.com/tidwall/gjson"
 )
 
@@ -20,80 +18,21 @@ var (
 )
 
 // appendLegacyEvaluationSet is ES→LES: processorId from entity.id.
-func appendLegacyEvaluationSet(b []byte, es gjson.Result) []byte {
+func (d *doc) appendLegacyEvaluationSet(b []byte, es gjson.Result) []byte {
+	var f [6]gjson.Result
+	d.pick(es, evalSetKeys, f[:])
 	w := openObj(b)
 	w.str("object", "evaluation_set")
-	w.reqStr("id", es.Get("id"))
-	w.reqStr("name", es.Get("name"))
-	w.reqStr("description", es.Get("description"))
-	w.reqStr("processorId", es.Get("entity.id"))
-	w.reqStr("createdAt", es.Get("createdAt"))
-	w.reqStr("updatedAt", es.Get("updatedAt"))
+	w.reqStr("id", f[0])
+	w.reqStr("name", f[1])
+	w.reqStr("description", f[2])
+	w.reqStr("processorId", d.pathVia(es, f[5], pathEntityID))
+	w.reqStr("createdAt", f[3])
+	w.reqStr("updatedAt", f[4])
 	return w.close()
 }
 
-// appendLegacyEvaluationItem is ESI→LESI. setID fills evaluationSetId when
-// the item (a list summary) does not carry it; detail, when it exists, is
-// the full item whose expectedOutput a summary lacks.
-func appendLegacyEvaluationItem(b []byte, it, detail gjson.Result, setID string, c *Context) []byte {
-	if s := it.Get("evaluationSetId"); s.Type == gjson.String {
-		setID = s.Str
-	}
-	id := it.Get("id").String()
-	c.learn(id, setID)
-	w := openObj(b)
-	w.str("object", "evaluation_set_item")
-	w.reqStr("id", it.Get("id"))
-	w.str("evaluationSetId", setID)
-	w.reqStr("fileId", it.Get("file.id"))
-	eo := it.Get("expectedOutput")
-	if !eo.Exists() {
-		eo = detail.Get("expectedOutput")
-	}
-	if eo.IsObject() {
-		w.key("expectedOutput")
-		w.b = appendLegacyProvided(w.b, eo, c)
-	} else {
-		c.Report.unmapped("evaluationSetItems.#.expectedOutput")
-	}
-	return w.close()
-}
-
-// appendLegacyProvided is NPO→PO (S§5.0.4, response direction): a split
-// output gets the split ids legacy requires (their index, synthesized), an
-// extract output {value: value ?? {}}, a classify output passes through.
-func appendLegacyProvided(b []byte, out gjson.Result, c *Context) []byte {
-	switch {
-	case out.Get("splits").IsArray():
-		w := openObj(b)
-		w.key("splits")
-		i := -1
-		w.b = appendArray(w.b, out.Get("splits"), func(b []byte, s gjson.Result) ([]byte, bool) {
-			i++
-			if !s.IsObject() {
-				return b, false
-			}
-			sw := openObj(b)
-			sw.str("id", itoa(i))
-			c.Report.synthesized("expectedOutput.splits.#.id")
-			s.ForEach(func(k, v gjson.Result) bool {
-				if k.Str != "id" && v.Type != gjson.Null {
-					sw.key(k.Str)
-					sw.b = appendNoNulls(sw.b, v)
-				}
-				return true
-			})
-			return sw.close(), true
-		})
-		return w.close()
-	case out.Get("id").Type == gjson.String && out.Get("type").Type == gjson.String:
-		return appendNoNulls(b, out)
-	}
-	w := openObj(b)
-	w.key("value")
-	w.b = appendNoNullsOr(w.b, out.Get("value"), "{}")
-	return w.close()
-}
+var evalSetKeys = []string{"id", "name", "description", "createdAt", "updatedAt", "entity"}
 
 // learn records that item id belongs to set setID, for the proxy's cache.
 func (c *Context) learn(id, setID string) {
@@ -229,97 +168,6 @@ func requestRoot(m Message, known []string, c *Context) (gjson.Result, error) {
 		return gjson.Result{}, err
 	}
 	return root, checkUnknown(root, "", known, c.Options, c.Report)
-}
-
-// evalItemCreatedResponse answers a single create with the first item.
-func evalItemCreatedResponse(c *Context, m Message) (Message, error) {
-	return evalItemsResponse(c, m, true)
-}
-
-// evalItemsCreatedResponse answers createBatch with every item.
-func evalItemsCreatedResponse(c *Context, m Message) (Message, error) {
-	return evalItemsResponse(c, m, false)
-}
-
-func evalItemsResponse(c *Context, m Message, one bool) (Message, error) {
-	_, root, err := bodyOf(m)
-	if err != nil {
-		return Message{}, err
-	}
-	items := root.Get("evaluationSetItems")
-	if !items.IsArray() || len(items.Array()) == 0 {
-		return Message{}, fmt.Errorf("%w: no evaluationSetItems in the answer", ErrInvalidResponse)
-	}
-	w := openObj(nil)
-	w.raw("success", "true")
-	if one {
-		w.key("evaluationSetItem")
-		w.b = appendLegacyEvaluationItem(w.b, items.Array()[0], gjson.Result{}, c.Vars["evaluationSetId"], c)
-		return One(w.close()), nil
-	}
-	w.key("evaluationSetItems")
-	w.b = appendArray(w.b, items, func(b []byte, it gjson.Result) ([]byte, bool) {
-		return appendLegacyEvaluationItem(b, it, gjson.Result{}, c.Vars["evaluationSetId"], c), it.IsObject()
-	})
-	return One(w.close()), nil
-}
-
-// evalItemResponse answers update with the updated item.
-func evalItemResponse(c *Context, m Message) (Message, error) {
-	_, it, err := bodyOf(m)
-	if err != nil {
-		return Message{}, err
-	}
-	w := openObj(nil)
-	w.raw("success", "true")
-	w.key("evaluationSetItem")
-	w.b = appendLegacyEvaluationItem(w.b, it, gjson.Result{}, c.Vars["evaluationSetId"], c)
-	return One(w.close()), nil
-}
-
-// evalItemListResponse answers the item list. Bodies[0] is the list of
-// summaries; Bodies[1:], when the proxy fetched them (D6), are the full
-// items in the same order, which carry expectedOutput.
-func evalItemListResponse(c *Context, m Message) (Message, error) {
-	if len(m.Bodies) == 0 {
-		return Message{}, errOneBody
-	}
-	root, err := parseBody(m.Bodies[0])
-	if err != nil {
-		return Message{}, err
-	}
-	data := root.Get("data")
-	if !data.IsArray() {
-		return Message{}, fmt.Errorf("%w: list data is missing or not an array", ErrInvalidResponse)
-	}
-	details := map[string]gjson.Result{}
-	gone := map[string]bool{}
-	ids := evaluationItemIDs(m.Bodies[0])
-	for j, d := range m.Bodies[1:] {
-		if string(d) == "null" && j < len(ids) {
-			gone[ids[j]] = true // deleted since the list was read
-			continue
-		}
-		if r, err := parseBody(d); err == nil {
-			details[r.Get("id").String()] = r
-		}
-	}
-	setID := c.Vars["id"]
-	w := openObj(nil)
-	w.raw("success", "true")
-	w.key("evaluationSetItems")
-	w.b = appendArray(w.b, data, func(b []byte, it gjson.Result) ([]byte, bool) {
-		if !it.IsObject() {
-			return b, false
-		}
-		if gone[it.Get("id").String()] {
-			c.Report.unmapped("evaluationSetItems.#")
-			return b, false
-		}
-		return appendLegacyEvaluationItem(b, it, details[it.Get("id").String()], setID, c), true
-	})
-	w.optStr("nextPageToken", root.Get("nextPageToken"))
-	return One(w.close()), nil
 }
 
 // evaluationItemIDs lists the item ids of a 2026-02-09 item list, the ones

@@ -9,11 +9,22 @@ const (
 	fileDeletedMessage = "File data has been successfully deleted."
 )
 
+// Keys read in one pass from each object of a file.
+var (
+	surfaceFileKeys = []string{"id", "name", "type", "presignedUrl", "parentFileId", "contents", "metadata", "createdAt", "updatedAt"}
+	fileContentKeys = []string{"rawText", "sections", "pages", "sheets"}
+	pageKeys        = []string{"pageNumber", "pageHeight", "pageWidth", "markdown", "html"}
+	sheetKeys       = []string{"sheetName", "rawText"}
+	fileMetaKeys    = []string{"pageCount", "parentSplit"}
+	parentSplitKeys = []string{"id", "type", "identifier", "startPage", "endPage"}
+)
+
 // appendSurfaceFile writes a legacy File_ from a 2026-02-09 File_ or
 // FileSummary (S§7.0, FS→LF): nulls left out, contents.markdown
 // rebuilt from the sections (D4), pages[].rawText and usage gone.
-func appendSurfaceFile(b []byte, f gjson.Result) []byte {
-	m := members(f, "id", "name", "type", "presignedUrl", "parentFileId", "contents", "metadata", "createdAt", "updatedAt")
+func (d *doc) appendSurfaceFile(b []byte, f gjson.Result) []byte {
+	var m [9]gjson.Result
+	d.pick(f, surfaceFileKeys, m[:])
 	w := openObj(b)
 	w.str("object", "file")
 	w.reqStr("id", m[0])
@@ -23,10 +34,10 @@ func appendSurfaceFile(b []byte, f gjson.Result) []byte {
 	w.optStr("parentFileId", m[4])
 	if m[5].IsObject() {
 		w.key("contents")
-		w.b = appendFileContents(w.b, m[5])
+		w.b = d.appendFileContents(w.b, m[5])
 	}
 	w.key("metadata")
-	w.b = appendFileMetadata(w.b, m[6])
+	w.b = d.appendFileMetadata(w.b, m[6])
 	w.reqStr("createdAt", m[7])
 	w.reqStr("updatedAt", m[8])
 	return w.close()
@@ -34,34 +45,22 @@ func appendSurfaceFile(b []byte, f gjson.Result) []byte {
 
 // appendFileContents projects FileContents; markdown is the sections'
 // markdown joined by a blank line (D4), an approximation of the legacy text.
-func appendFileContents(b []byte, c gjson.Result) []byte {
-	m := members(c, "rawText", "sections", "pages", "sheets")
+func (d *doc) appendFileContents(b []byte, c gjson.Result) []byte {
+	var m [4]gjson.Result
+	d.pick(c, fileContentKeys, m[:])
 	w := openObj(b)
 	w.optStr("rawText", m[0])
-	if secs := m[1]; secs.IsArray() {
-		var md []byte
-		n := 0
-		secs.ForEach(func(_, s gjson.Result) bool {
-			if m := s.Get("markdown"); m.Type == gjson.String {
-				if n > 0 {
-					md = append(md, "\n\n"...)
-				}
-				md = append(md, m.Str...)
-				n++
-			}
-			return true
-		})
-		if n > 0 {
-			w.str("markdown", string(md))
-		}
+	if m[1].IsArray() {
+		d.writeMarkdown(&w, m[1])
 	}
 	if pages := m[2]; pages.IsArray() {
 		w.key("pages")
-		w.b = appendArray(w.b, pages, func(b []byte, p gjson.Result) ([]byte, bool) {
+		w.b = d.appendArray(w.b, pages, func(b []byte, p gjson.Result) ([]byte, bool) {
 			if !p.IsObject() {
 				return b, false
 			}
-			pm := members(p, "pageNumber", "pageHeight", "pageWidth", "markdown", "html")
+			var pm [5]gjson.Result
+			d.pick(p, pageKeys, pm[:])
 			pw := openObj(b)
 			pw.optNum("pageNumber", pm[0])
 			pw.optNum("pageHeight", pm[1])
@@ -73,31 +72,66 @@ func appendFileContents(b []byte, c gjson.Result) []byte {
 	}
 	if sheets := m[3]; sheets.IsArray() {
 		w.key("sheets")
-		w.b = appendArray(w.b, sheets, func(b []byte, s gjson.Result) ([]byte, bool) {
+		w.b = d.appendArray(w.b, sheets, func(b []byte, s gjson.Result) ([]byte, bool) {
 			if !s.IsObject() {
 				return b, false
 			}
+			var sm [2]gjson.Result
+			d.pick(s, sheetKeys, sm[:])
 			sw := openObj(b)
-			sw.reqStr("sheetName", s.Get("sheetName"))
-			sw.optStr("rawText", s.Get("rawText"))
+			sw.reqStr("sheetName", sm[0])
+			sw.optStr("rawText", sm[1])
 			return sw.close(), true
 		})
 	}
 	return w.close()
 }
 
+// writeMarkdown writes "markdown": the string markdown of every section,
+// joined by a blank line, escaped piece by piece straight into the answer
+// (a blank line between pieces keeps that the same as escaping the joined
+// text); no such section, no member.
+func (d *doc) writeMarkdown(w *obj, secs gjson.Result) {
+	mark, first := len(w.b), w.first
+	w.key("markdown")
+	w.b = append(w.b, '"')
+	n := 0
+	d.each(secs, func(_ string, s gjson.Result) bool {
+		if md := d.get(s, "markdown"); md.Type == gjson.String {
+			if n > 0 {
+				w.b = append(w.b, `\n\n`...)
+			}
+			at := len(w.b)
+			w.b = appendString(w.b, md.Str)
+			// Drop the quotes appendString put around the piece.
+			w.b = append(w.b[:at], w.b[at+1:len(w.b)-1]...)
+			n++
+		}
+		return true
+	})
+	if n == 0 {
+		w.b, w.first = w.b[:mark], first
+		return
+	}
+	w.b = append(w.b, '"')
+}
+
 // appendFileMetadata keeps pageCount and parentSplit, the legacy FileMetadata.
-func appendFileMetadata(b []byte, md gjson.Result) []byte {
+func (d *doc) appendFileMetadata(b []byte, md gjson.Result) []byte {
+	var m [2]gjson.Result
+	d.pick(md, fileMetaKeys, m[:])
 	mw := openObj(b)
-	mw.optNum("pageCount", md.Get("pageCount"))
-	if ps := md.Get("parentSplit"); ps.IsObject() {
+	mw.optNum("pageCount", m[0])
+	if ps := m[1]; ps.IsObject() {
+		var pm [5]gjson.Result
+		d.pick(ps, parentSplitKeys, pm[:])
 		mw.key("parentSplit")
 		pw := openObj(mw.b)
-		pw.reqStr("id", ps.Get("id"))
-		pw.reqStr("type", ps.Get("type"))
-		pw.reqStr("identifier", ps.Get("identifier"))
-		pw.optNum("startPage", ps.Get("startPage"))
-		pw.optNum("endPage", ps.Get("endPage"))
+		pw.reqStr("id", pm[0])
+		pw.reqStr("type", pm[1])
+		pw.reqStr("identifier", pm[2])
+		pw.optNum("startPage", pm[3])
+		pw.optNum("endPage", pm[4])
 		mw.b = pw.close()
 	}
 	return mw.close()
@@ -105,15 +139,19 @@ func appendFileMetadata(b []byte, md gjson.Result) []byte {
 
 // appendLegacyWorkflow writes the legacy Workflow from a 2026-02-09 one: the
 // version is the draft version's (S§6), "draft" when there is none.
-func appendLegacyWorkflow(b []byte, wf gjson.Result) []byte {
+func (d *doc) appendLegacyWorkflow(b []byte, wf gjson.Result) []byte {
+	var m [3]gjson.Result
+	d.pick(wf, workflowKeys, m[:])
 	w := openObj(b)
 	w.str("object", "workflow")
-	w.reqStr("id", wf.Get("id"))
-	if v := wf.Get("draftVersion.version"); v.Type == gjson.String {
+	w.reqStr("id", m[0])
+	if v := d.pathVia(wf, m[2], pathDraftVersion); v.Type == gjson.String {
 		w.raw("version", v.Raw)
 	} else {
 		w.str("version", "draft")
 	}
-	w.reqStr("name", wf.Get("name"))
+	w.reqStr("name", m[1])
 	return w.close()
 }
+
+var workflowKeys = []string{"id", "name", "draftVersion"}

@@ -101,55 +101,69 @@ func isSettledParse(s string) bool { return s == "PROCESSED" || s == "FAILED" }
 // appendParserRunStatus writes a legacy ParserRunStatus (S§2.2). tagged adds
 // the object member: 0.0.12 declares it only inside parserRun.get's union
 // (D5); the bare answer of parseAsync is a closed type without it.
-func appendParserRunStatus(b []byte, run gjson.Result, tagged bool) []byte {
+func (d *doc) appendParserRunStatus(b []byte, run gjson.Result, tagged bool) []byte {
+	var m [3]gjson.Result
+	d.pick(run, runStatusKeys, m[:])
 	w := openObj(b)
 	if tagged {
 		w.str("object", "parser_run_status")
 	}
-	w.reqStr("id", run.Get("id"))
-	w.str("status", legacyParseStatus(run.Get("status").String()))
-	w.optStr("failureReason", run.Get("failureReason"))
+	w.reqStr("id", m[0])
+	w.str("status", legacyParseStatus(resultString(m[1])))
+	w.optStr("failureReason", m[2])
 	return w.close()
 }
 
+// Keys read in one pass from each object of a parse run.
+var (
+	runStatusKeys  = []string{"id", "status", "failureReason"}
+	parseRunKeys   = []string{"id", "file", "output", "status", "failureReason", "metrics", "config", "usage"}
+	parseMetricKey = []string{"processingTimeMs", "pageCount"}
+	chunkKeys      = []string{"type", "content", "metadata", "blocks"}
+	blockKeys      = []string{"id", "type", "content", "details", "metadata", "polygon", "boundingBox"}
+)
+
 // appendParserRun writes a legacy ParserRun from a ParseRun (PR→LPR, S§2.1);
 // tagged adds the object member, as for appendParserRunStatus.
-func appendParserRun(b []byte, run gjson.Result, c *Context, tagged bool) []byte {
-	m := members(run, "id", "file", "output", "status", "failureReason", "metrics", "config", "usage")
-	chunks := members(m[2], "chunks")[0]
+func (d *doc) appendParserRun(b []byte, run gjson.Result, c *Context, tagged bool) []byte {
+	var m [8]gjson.Result
+	d.pick(run, parseRunKeys, m[:])
+	chunks := d.get(m[2], "chunks")
 	w := openObj(b)
 	if tagged {
 		w.str("object", "parser_run")
 	}
 	w.reqStr("id", m[0])
-	w.reqStr("fileId", m[1].Get("id"))
+	w.reqStr("fileId", d.get(m[1], "id"))
 	w.key("chunks")
-	w.b = appendArray(w.b, chunks, func(b []byte, ch gjson.Result) ([]byte, bool) {
+	w.b = d.appendArray(w.b, chunks, func(b []byte, ch gjson.Result) ([]byte, bool) {
 		if !ch.IsObject() {
 			return b, false
 		}
-		return appendChunk(b, ch, c), true
+		return d.appendChunk(b, ch, c), true
 	})
 	// A failed run (null output) has no chunks: appendArray writes [] (D5).
-	w.str("status", legacyParseStatus(m[3].String()))
+	w.str("status", legacyParseStatus(resultString(m[3])))
 	w.optStr("failureReason", m[4])
 	w.key("metrics")
 	if mt := m[5]; mt.IsObject() {
+		var f [2]gjson.Result
+		d.pick(mt, parseMetricKey, f[:])
 		mw := openObj(w.b)
-		mw.raw("processingTimeMs", numOr(mt.Get("processingTimeMs"), "0"))
-		mw.raw("pageCount", numOr(mt.Get("pageCount"), "0"))
+		mw.raw("processingTimeMs", numOr(f[0], "0"))
+		mw.raw("pageCount", numOr(f[1], "0"))
 		w.b = mw.close()
 	} else {
 		c.Report.synthesized("metrics")
-		w.b = fmt.Appendf(w.b, `{"processingTimeMs":0,"pageCount":%d}`, pagesIn(chunks))
+		w.b = fmt.Appendf(w.b, `{"processingTimeMs":0,"pageCount":%d}`, d.pagesIn(chunks))
 	}
 	w.key("config")
 	if cfg := m[6]; cfg.IsObject() {
-		w.b = appendLegacyParseConfig(w.b, cfg)
+		w.b = d.appendParser(w.b, cfg) // agenticOcrEnabled derived, 2026-only options dropped
 	} else {
 		w.b = append(w.b, "{}"...)
 	}
-	if cr := m[7].Get("credits"); cr.Type == gjson.Number {
+	if cr := d.get(m[7], "credits"); cr.Type == gjson.Number {
 		w.key("usage")
 		w.b = append(append(append(w.b, `{"credits":`...), cr.Raw...), '}')
 	}
@@ -165,10 +179,10 @@ func numOr(r gjson.Result, def string) string {
 }
 
 // pagesIn is the last page any chunk covers, the page count of last resort.
-func pagesIn(chunks gjson.Result) int64 {
+func (d *doc) pagesIn(chunks gjson.Result) int64 {
 	var n int64
-	chunks.ForEach(func(_, ch gjson.Result) bool {
-		if e := ch.Get("metadata.pageRange.end").Int(); e > n {
+	d.each(chunks, func(_ string, ch gjson.Result) bool {
+		if e := resultInt(d.path(ch, pathPageRangeEnd)); e > n {
 			n = e
 		}
 		return true
@@ -177,22 +191,23 @@ func pagesIn(chunks gjson.Result) int64 {
 }
 
 // appendChunk writes a legacy Chunk: nulls out, blocks mapped (D5).
-func appendChunk(b []byte, ch gjson.Result, c *Context) []byte {
-	m := members(ch, "type", "content", "metadata", "blocks")
+func (d *doc) appendChunk(b []byte, ch gjson.Result, c *Context) []byte {
+	var m [4]gjson.Result
+	d.pick(ch, chunkKeys, m[:])
 	w := openObj(b)
 	w.str("object", "chunk")
 	w.reqStr("type", m[0])
 	w.reqStr("content", m[1])
 	w.key("metadata")
 	mw := openObj(w.b)
-	if pr := m[2].Get("pageRange"); pr.IsObject() {
+	if pr := d.get(m[2], "pageRange"); pr.IsObject() {
 		mw.key("pageRange")
-		mw.b = appendNoNulls(mw.b, pr)
+		mw.b = d.appendNoNulls(mw.b, pr)
 	}
 	w.b = mw.close()
 	w.key("blocks")
-	w.b = appendArray(w.b, m[3], func(b []byte, bl gjson.Result) ([]byte, bool) {
-		return appendBlock(b, bl, c)
+	w.b = d.appendArray(w.b, m[3], func(b []byte, bl gjson.Result) ([]byte, bool) {
+		return d.appendBlock(b, bl, c)
 	})
 	return w.close()
 }
@@ -200,12 +215,13 @@ func appendChunk(b []byte, ch gjson.Result, c *Context) []byte {
 // appendBlock writes a legacy Block. A type outside the legacy enum is
 // mapped to "text", dropped, or passed through (Options.ParseBlockTypes);
 // parentBlockId and children have no legacy field.
-func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
+func (d *doc) appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
 	if !bl.IsObject() {
 		return b, false
 	}
-	m := members(bl, "id", "type", "content", "details", "metadata", "polygon", "boundingBox")
-	typ := m[1].String()
+	var m [7]gjson.Result
+	d.pick(bl, blockKeys, m[:])
+	typ := resultString(m[1])
 	known := false
 	for _, t := range legacyBlockTypes {
 		known = known || t == typ
@@ -226,91 +242,74 @@ func appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) {
 	w.str("type", typ)
 	w.reqStr("content", m[2])
 	w.key("details")
-	w.b = appendBlockDetails(w.b, m[3], c.Options.ParseBlockTypes == BlockTypesPassthrough)
+	w.b = d.appendBlockDetails(w.b, m[3], c.Options.ParseBlockTypes == BlockTypesPassthrough)
 	w.key("metadata")
 	mw := openObj(w.b)
-	if pg := m[4].Get("page"); pg.IsObject() {
+	if pg := d.get(m[4], "page"); pg.IsObject() {
 		mw.key("page")
-		mw.b = appendNoNulls(mw.b, pg)
+		mw.b = d.appendNoNulls(mw.b, pg)
 	}
 	w.b = mw.close()
 	w.key("polygon")
-	w.b = appendNoNullsOr(w.b, m[5], "[]")
+	w.b = d.appendNoNullsOr(w.b, m[5], "[]")
 	w.key("boundingBox")
-	w.b = appendNoNullsOr(w.b, m[6], "{}")
+	w.b = d.appendNoNullsOr(w.b, m[6], "{}")
 	return w.close(), true
-}
-
-// appendNoNullsOr is appendNoNulls for an object or array, def otherwise.
-func appendNoNullsOr(b []byte, v gjson.Result, def string) []byte {
-	if v.IsObject() || v.IsArray() {
-		return appendNoNulls(b, v)
-	}
-	return append(b, def...)
 }
 
 // parseResponseT answers POST /parse: the bare legacy ParserRun.
 func parseResponseT(c *Context, m Message) (Message, error) {
-	run, err := parseRunBody(m)
-	if err != nil {
-		return Message{}, err
-	}
-	return One(appendParserRun(nil, run, c, false)), nil
+	return surfaceAnswer(m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
+		if err := checkParseRun(d, run); err != nil {
+			return nil, err
+		}
+		return d.appendParserRun(b, run, c, false), nil
+	})
 }
 
 // parseAsyncResponse answers POST /parse/async: a ParserRunStatus.
 func parseAsyncResponse(_ *Context, m Message) (Message, error) {
-	run, err := parseRunBody(m)
-	if err != nil {
-		return Message{}, err
-	}
-	return One(appendParserRunStatus(nil, run, false)), nil
+	return surfaceAnswer(m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
+		if err := checkParseRun(d, run); err != nil {
+			return nil, err
+		}
+		return d.appendParserRunStatus(b, run, false), nil
+	})
 }
 
 // parserRunGetResponse answers GET /parser_runs/{id}: a status while the run
 // is not settled, else the full run (S§3.1); warning has no source.
 func parserRunGetResponse(c *Context, m Message) (Message, error) {
-	run, err := parseRunBody(m)
-	if err != nil {
-		return Message{}, err
-	}
-	w := openObj(nil)
-	w.raw("success", "true")
-	w.key("parserRun")
-	if isSettledParse(run.Get("status").String()) {
-		w.b = appendParserRun(w.b, run, c, true)
-	} else {
-		w.b = appendParserRunStatus(w.b, run, true)
-	}
-	return One(w.close()), nil
+	return surfaceAnswer(m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
+		if err := checkParseRun(d, run); err != nil {
+			return nil, err
+		}
+		w := openObj(b)
+		w.raw("success", "true")
+		w.key("parserRun")
+		if isSettledParse(d.get(run, "status").Str) {
+			w.b = d.appendParserRun(w.b, run, c, true)
+		} else {
+			w.b = d.appendParserRunStatus(w.b, run, true)
+		}
+		return w.close(), nil
+	})
 }
 
-func parseRunBody(m Message) (gjson.Result, error) {
-	_, run, err := bodyOf(m)
-	if err != nil {
-		return gjson.Result{}, err
+// checkParseRun rejects a body that is not a parse run at all.
+func checkParseRun(d *doc, run gjson.Result) error {
+	var m [2]gjson.Result
+	d.pick(run, runStatusKeys[:2], m[:])
+	if m[0].Type != gjson.String || m[1].Type != gjson.String {
+		return fmt.Errorf("%w: parse run without id or status", ErrInvalidResponse)
 	}
-	if run.Get("id").Type != gjson.String || run.Get("status").Type != gjson.String {
-		return gjson.Result{}, fmt.Errorf("%w: parse run without id or status", ErrInvalidResponse)
-	}
-	return run, nil
+	return nil
 }
 
 // parseSettled is the polling rule of the synchronous parse (D5): the run
 // id, and whether its status is final.
 func parseSettled(body []byte) (id string, settled bool) {
 	return gjson.GetBytes(body, "id").String(), isSettledParse(gjson.GetBytes(body, "status").String())
-}
-
-// appendLegacyParseConfig projects a ParseConfig through the workflow-run
-// writer (agenticOcrEnabled derived, 2026-only options dropped).
-func appendLegacyParseConfig(b []byte, cfg gjson.Result) []byte {
-	d, root, ok := parseDoc([]byte(cfg.Raw))
-	if !ok {
-		return append(b, "{}"...)
-	}
-	defer d.free()
-	return d.appendParser(b, root)
 }
 
 // legacyDetailTypes are the BlockDetails variants 0.0.12 declares.
@@ -320,9 +319,9 @@ var legacyDetailTypes = map[string]bool{"table_details": true, "table_cell_detai
 // not declare (text_details, key_value_details, barcode_details, ...) are
 // its empty details {}, as a legacy client knows no such variant; keep
 // (parseBlockTypes: passthrough) leaves them as they are.
-func appendBlockDetails(b []byte, d gjson.Result, keep bool) []byte {
-	if t := d.Get("type"); !keep && t.Exists() && !legacyDetailTypes[t.String()] {
+func (d *doc) appendBlockDetails(b []byte, det gjson.Result, keep bool) []byte {
+	if t := d.get(det, "type"); !keep && t.Exists() && !legacyDetailTypes[resultString(t)] {
 		return append(b, "{}"...)
 	}
-	return appendNoNullsOr(b, d, "{}")
+	return d.appendNoNullsOr(b, det, "{}")
 }

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
@@ -20,26 +21,25 @@ var legacyProcessorRunKeys = map[string]bool{
 // LegacyProcessorRun: strict projection, nulls left out (output stays null
 // until processed, as in 0.0.12), files in the legacy File_ shape and the
 // config in legacy terms.
-func appendSurfaceProcessorRun(b []byte, run gjson.Result) []byte {
+func (d *doc) appendSurfaceProcessorRun(b []byte, run gjson.Result) []byte {
 	w := openObj(b)
-	run.ForEach(func(k, v gjson.Result) bool {
-		name := k.Str
+	d.each(run, func(name string, v gjson.Result) bool {
 		if !legacyProcessorRunKeys[name] || (v.Type == gjson.Null && name != "output") {
 			return true
 		}
 		w.key(name)
 		switch {
 		case name == "files" && v.IsArray():
-			w.b = appendArray(w.b, v, func(b []byte, f gjson.Result) ([]byte, bool) {
+			w.b = d.appendArray(w.b, v, func(b []byte, f gjson.Result) ([]byte, bool) {
 				if !f.IsObject() {
 					return b, false
 				}
-				return appendSurfaceFile(b, f), true
+				return d.appendSurfaceFile(b, f), true
 			})
 		case name == "config" && v.IsObject():
-			w.b = appendSurfaceConfig(w.b, v)
+			w.b = d.appendSurfaceConfig(w.b, v)
 		default:
-			w.b = appendNoNulls(w.b, v)
+			w.b = d.appendNoNulls(w.b, v)
 		}
 		return true
 	})
@@ -48,40 +48,64 @@ func appendSurfaceProcessorRun(b []byte, run gjson.Result) []byte {
 
 // appendLegacyShapes copies a processor-family answer with N0 applied and
 // every processor config in legacy terms (processors, versions, publish).
-func appendLegacyShapes(b []byte, v gjson.Result) []byte {
+func (d *doc) appendLegacyShapes(b []byte, v gjson.Result) []byte {
+	if !mayHoldConfig(v.Raw) { // nothing below to rewrite: the N0 copy
+		return d.appendNoNulls(b, v)
+	}
 	if v.IsArray() { // a version list: each version's config too
-		return appendArray(b, v, func(b []byte, x gjson.Result) ([]byte, bool) {
-			return appendLegacyShapes(b, x), true // elements kept as they are, as appendNoNulls does
+		return d.appendArray(b, v, func(b []byte, x gjson.Result) ([]byte, bool) {
+			return d.appendLegacyShapes(b, x), true // elements kept as they are, as appendNoNulls does
 		})
 	}
 	if !v.IsObject() {
-		return appendNoNulls(b, v)
+		return d.appendNoNulls(b, v)
 	}
 	w := openObj(b)
-	v.ForEach(func(k, x gjson.Result) bool {
+	d.each(v, func(k string, x gjson.Result) bool {
 		if x.Type == gjson.Null {
 			return true
 		}
-		w.key(k.Str)
-		if k.Str == "config" && x.IsObject() {
-			w.b = appendSurfaceConfig(w.b, x)
+		w.key(k)
+		if k == "config" && x.IsObject() {
+			w.b = d.appendSurfaceConfig(w.b, x)
 		} else {
-			w.b = appendLegacyShapes(w.b, x)
+			w.b = d.appendLegacyShapes(w.b, x)
 		}
 		return true
 	})
 	return w.close()
 }
 
+// mayHoldConfig reports whether a value's text may have a config member
+// below it: it names one, or has escapes that could spell one.
+func mayHoldConfig(raw string) bool {
+	return strings.Contains(raw, "config") || strings.IndexByte(raw, '\\') >= 0
+}
+
 // appendSurfaceConfig writes a processor config back in 0.0.12 terms (D3):
 // nulls left out, parser.blockOptions.text.agentic.enabled becomes
-// parser.advancedOptions.agenticOcrEnabled.
-func appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
-	out := appendNoNulls(nil, cfg)
-	agentic := gjson.GetBytes(out, "parser.blockOptions.text.agentic")
-	if !agentic.Exists() {
-		return append(b, out...)
+// parser.advancedOptions.agenticOcrEnabled. The usual config is written in
+// one pass (config.go's agenticPlan); any other goes through sjson edits of
+// its copy, whose results the one-pass writer reproduces.
+func (d *doc) appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
+	if p, ok := d.agenticPlan(cfg); ok {
+		if !p.agentic.Exists() {
+			return d.appendNoNulls(b, cfg)
+		}
+		return d.appendConfigRewritten(b, cfg, &p)
 	}
+	return d.appendSurfaceConfigEdited(b, cfg)
+}
+
+// appendSurfaceConfigEdited is appendSurfaceConfig through sjson edits.
+func (d *doc) appendSurfaceConfigEdited(b []byte, cfg gjson.Result) []byte {
+	mark := len(b)
+	b = d.appendNoNulls(b, cfg)
+	agentic := gjson.Get(bytesString(b[mark:]), "parser.blockOptions.text.agentic")
+	if !agentic.Exists() {
+		return b
+	}
+	out := append([]byte(nil), b[mark:]...)
 	if edited, err := sjson.DeleteBytes(out, "parser.blockOptions.text.agentic"); err == nil {
 		out = edited
 	}
@@ -99,7 +123,7 @@ func appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
 			out = edited
 		}
 	}
-	return append(b, out...)
+	return append(b[:mark], out...)
 }
 
 // sanitizeProcessorRequest readies a processor-family request for

@@ -44,11 +44,11 @@ var evalItemLookup = &Lookup{Var: "evaluationSetId", Key: "id", Parents: "/evalu
 var surfaceEndpoints = map[string]Endpoint{
 	// Processor family: still served by 2026-02-09 with legacy envelopes (S§4).
 	RouteProcessorRunList: {Class: "a", Request: checkedPage(nil), Response: noNulls, Method: "GET", Path: "/processor_runs"},
-	RouteProcessorRunCreate: {Class: "b", Request: checked(processorRunCreateShape, sanitizeProcessorRequest), Response: envelopeOf("processorRun", appendSurfaceProcessorRun),
+	RouteProcessorRunCreate: {Class: "b", Request: checked(processorRunCreateShape, sanitizeProcessorRequest), Response: envelopeOf("processorRun", (*doc).appendSurfaceProcessorRun),
 		Method: "POST", Path: "/processor_runs"},
-	RouteProcessorRunGet:      {Class: "b", Response: envelopeOf("processorRun", appendSurfaceProcessorRun), Method: "GET", Path: "/processor_runs/{id}"},
+	RouteProcessorRunGet:      {Class: "b", Response: envelopeOf("processorRun", (*doc).appendSurfaceProcessorRun), Method: "GET", Path: "/processor_runs/{id}"},
 	RouteProcessorRunDelete:   {Class: "a", Response: noNulls, Method: "DELETE", Path: "/processor_runs/{id}"},
-	RouteProcessorRunCancel:   {Class: "b", Response: envelopeOf("processorRun", appendSurfaceProcessorRun), Method: "POST", Path: "/processor_runs/{id}/cancel"},
+	RouteProcessorRunCancel:   {Class: "b", Response: envelopeOf("processorRun", (*doc).appendSurfaceProcessorRun), Method: "POST", Path: "/processor_runs/{id}/cancel"},
 	RouteBatchProcessorRunGet: {Class: "a", Response: noNulls, Method: "GET", Path: "/batch_processor_runs/{id}"},
 	RouteProcessorList:        {Class: "b", Request: checkedPage(nil), Response: noNulls, Method: "GET", Path: "/processors"},
 	RouteProcessorCreate:      {Class: "b", Request: checked(processorCreateShape, sanitizeProcessorRequest), Response: legacyShapes, Method: "POST", Path: "/processors"},
@@ -58,12 +58,12 @@ var surfaceEndpoints = map[string]Endpoint{
 	RouteProcessorVersionList:   {Class: "a", Response: legacyShapes, Method: "GET", Path: "/processors/{id}/versions"},
 	RouteProcessorVersionCreate: {Class: "b", Request: checked(processorVersionCreateShape, sanitizeProcessorRequest), Response: legacyShapes, Method: "POST", Path: "/processors/{id}/publish"},
 	// Workflows (S§6).
-	RouteWorkflowCreate: {Class: "b", Request: checked(workflowCreateShape, nil), Response: envelope("workflow", appendLegacyWorkflow), Method: "POST", Path: "/workflows"},
+	RouteWorkflowCreate: {Class: "b", Request: checked(workflowCreateShape, nil), Response: envelope("workflow", (*doc).appendLegacyWorkflow), Method: "POST", Path: "/workflows"},
 	// Files (S§7).
-	RouteFileList:   {Class: "b", Request: checkedPage(nil), Response: listEnvelope("files", appendSurfaceFile), Method: "GET", Path: "/files"},
-	RouteFileGet:    {Class: "b", Response: envelope("file", appendSurfaceFile), Method: "GET", Path: "/files/{id}"},
+	RouteFileList:   {Class: "b", Request: checkedPage(nil), Response: listEnvelope("files", (*doc).appendSurfaceFile), Method: "GET", Path: "/files"},
+	RouteFileGet:    {Class: "b", Response: envelope("file", (*doc).appendSurfaceFile), Method: "GET", Path: "/files/{id}"},
 	RouteFileDelete: {Class: "b", Response: deleted("fileId", fileDeletedMessage), Method: "DELETE", Path: "/files/{id}"},
-	RouteFileUpload: {Class: "b", Response: envelope("file", appendSurfaceFile), Method: "POST", Path: "/files/upload", Serve: ServeStream},
+	RouteFileUpload: {Class: "b", Response: envelope("file", (*doc).appendSurfaceFile), Method: "POST", Path: "/files/upload", Serve: ServeStream},
 	// Parse (S§2, S§3).
 	RouteParse: {Class: "c", Request: parseRequestT, Response: parseResponseT, Method: "POST", Path: "/parse",
 		Serve: ServePoll, PollPath: "/parse_runs/{id}", Settled: parseSettled},
@@ -74,11 +74,11 @@ var surfaceEndpoints = map[string]Endpoint{
 	RouteParserRunDelete: {Class: "c", Response: deleted("parserRunId", parserRunDeletedMessage), Method: "DELETE",
 		Path: "/parser_runs/{id}", UpstreamPath: "/parse_runs/{id}"},
 	// Evaluation sets and items (S§8).
-	RouteEvaluationSetList: {Class: "b", Request: checkedPage(evalSetListRequest), Response: listEnvelope("evaluationSets", appendLegacyEvaluationSet),
+	RouteEvaluationSetList: {Class: "b", Request: checkedPage(evalSetListRequest), Response: listEnvelope("evaluationSets", (*doc).appendLegacyEvaluationSet),
 		Method: "GET", Path: "/evaluation_sets"},
-	RouteEvaluationSetCreate: {Class: "b", Request: evalSetCreateRequest, Response: envelope("evaluationSet", appendLegacyEvaluationSet),
+	RouteEvaluationSetCreate: {Class: "b", Request: evalSetCreateRequest, Response: envelope("evaluationSet", (*doc).appendLegacyEvaluationSet),
 		Method: "POST", Path: "/evaluation_sets"},
-	RouteEvaluationSetGet: {Class: "b", Response: envelope("evaluationSet", appendLegacyEvaluationSet), Method: "GET", Path: "/evaluation_sets/{id}"},
+	RouteEvaluationSetGet: {Class: "b", Response: envelope("evaluationSet", (*doc).appendLegacyEvaluationSet), Method: "GET", Path: "/evaluation_sets/{id}"},
 	RouteEvaluationItemList: {Class: "b", Request: checkedPage(nil), Response: evalItemListResponse, Method: "GET", Path: "/evaluation_sets/{id}/items",
 		Expand: &Expand{Path: "/evaluation_sets/{id}/items/{item}", IDs: evaluationItemIDs,
 			Skip: func(o Options) bool { return o.NoEvaluationItemDetails }}},
@@ -107,34 +107,30 @@ func withSurface(m map[string]Endpoint) map[string]Endpoint {
 
 // envelopeOf writes a processor-family answer: every member copied with N0,
 // the one named key through write.
-func envelopeOf(key string, write func(b []byte, v gjson.Result) []byte) Transform {
+func envelopeOf(key string, write func(d *doc, b []byte, v gjson.Result) []byte) Transform {
 	return func(_ *Context, m Message) (Message, error) {
-		body, root, err := bodyOf(m)
-		if err != nil {
-			return Message{}, err
-		}
-		w := openObj(make([]byte, 0, len(body)))
-		root.ForEach(func(k, v gjson.Result) bool {
-			if v.Type == gjson.Null {
+		return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+			w := openObj(b)
+			d.each(root, func(k string, v gjson.Result) bool {
+				if v.Type == gjson.Null {
+					return true
+				}
+				w.key(k)
+				if k == key && v.IsObject() {
+					w.b = write(d, w.b, v)
+				} else {
+					w.b = d.appendNoNulls(w.b, v)
+				}
 				return true
-			}
-			w.key(k.Str)
-			if k.Str == key && v.IsObject() {
-				w.b = write(w.b, v)
-			} else {
-				w.b = appendNoNulls(w.b, v)
-			}
-			return true
+			})
+			return w.close(), nil
 		})
-		return One(w.close()), nil
 	}
 }
 
 // legacyShapes is the response transform of processors and their versions.
 func legacyShapes(_ *Context, m Message) (Message, error) {
-	body, root, err := bodyOf(m)
-	if err != nil {
-		return Message{}, err
-	}
-	return One(appendLegacyShapes(make([]byte, 0, len(body)), root)), nil
+	return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+		return d.appendLegacyShapes(b, root), nil
+	})
 }

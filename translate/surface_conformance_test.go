@@ -54,7 +54,12 @@ func TestAgenticRoundTripLeavesNoEmptyContainers(t *testing.T) {
 		{`{"parser":{"blockOptions":{"text":{"agentic":{"enabled":true}},"tables":{"y":2}}}}`,
 			`{"parser":{"blockOptions":{"tables":{"y":2}},"advancedOptions":{"agenticOcrEnabled":true}}}`},
 	} {
-		got := appendSurfaceConfig(nil, gjson.Parse(tc.in))
+		d, cfg, ok := parseDoc([]byte(tc.in))
+		if !ok {
+			t.Fatalf("invalid case %s", tc.in)
+		}
+		got := d.appendSurfaceConfig(nil, cfg)
+		d.free()
 		if canonical(t, got) != canonical(t, []byte(tc.want)) {
 			t.Errorf("config %s\n got %s\nwant %s", tc.in, got, tc.want)
 		}
