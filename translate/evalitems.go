@@ -101,7 +101,7 @@ func evalItemsResponse(c *Context, m Message, one bool) (Message, error) {
 	s := getItemScratch()
 	defer s.release()
 	setID := c.Vars["evaluationSetId"]
-	out, err := surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+	out, err := surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 		items := d.get(root, "evaluationSetItems")
 		first := d.get(items, "0")
 		if !items.IsArray() || !first.Exists() {
@@ -132,7 +132,7 @@ func evalItemsResponse(c *Context, m Message, one bool) (Message, error) {
 func evalItemResponse(c *Context, m Message) (Message, error) {
 	s := getItemScratch()
 	defer s.release()
-	out, err := surfaceAnswer(m, func(b []byte, d *doc, it gjson.Result) ([]byte, error) {
+	out, err := surfaceAnswer(c, m, func(b []byte, d *doc, it gjson.Result) ([]byte, error) {
 		var f [itemKeyCount]gjson.Result
 		d.pick(it, itemKeys, f[:])
 		w := openObj(b)
@@ -167,7 +167,6 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 	s.readDetails(m.Bodies)
 	setID := c.Vars["id"]
 	sb := getBuf()
-	defer putBuf(sb)
 	n := 0
 	for _, body := range m.Bodies {
 		n += len(body)
@@ -190,7 +189,8 @@ func evalItemListResponse(c *Context, m Message) (Message, error) {
 		return d.appendLegacyEvaluationItem(b, it, &f, ref.d, ref.expected, setID, c, s), true
 	})
 	w.optStr("nextPageToken", top[1])
-	out := answerBytes(sb, w.close())
+	sb.b = w.close()
+	out, _ := answer(c, sb, nil)
 	s.flush(c)
 	return One(out), nil
 }

@@ -8,16 +8,16 @@ import (
 
 // noNulls is the response transform of the forwarded (class a) methods: the
 // body is the legacy one already, less the nulls (surface D1).
-func noNulls(_ *Context, m Message) (Message, error) {
-	return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+func noNulls(c *Context, m Message) (Message, error) {
+	return surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 		return d.appendNoNulls(b, root), nil
 	})
 }
 
 // envelope writes {success:true, <key>: write(value)}.
 func envelope(key string, write func(d *doc, b []byte, v gjson.Result) []byte) Transform {
-	return func(_ *Context, m Message) (Message, error) {
-		return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+	return func(c *Context, m Message) (Message, error) {
+		return surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 			w := openObj(b)
 			w.raw("success", "true")
 			w.key(key)
@@ -31,7 +31,7 @@ func envelope(key string, write func(d *doc, b []byte, v gjson.Result) []byte) T
 // from a 2026-02-09 list {object:"list", data, nextPageToken} (S§1.2).
 func listEnvelope(key string, write func(d *doc, b []byte, v gjson.Result) []byte) Transform {
 	return func(c *Context, m Message) (Message, error) {
-		return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+		return surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 			var top [2]gjson.Result
 			d.pick(root, listKeys, top[:])
 			if !top[0].IsArray() {
@@ -58,8 +58,8 @@ func listEnvelope(key string, write func(d *doc, b []byte, v gjson.Result) []byt
 // deleted writes {success:true, <idKey>: id, message} from a 2026-02-09 {id}
 // (S§1.2: the fixed messages of the legacy fixtures).
 func deleted(idKey, message string) Transform {
-	return func(_ *Context, m Message) (Message, error) {
-		return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+	return func(c *Context, m Message) (Message, error) {
+		return surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 			id := d.get(root, "id")
 			if id.Type != gjson.String {
 				return nil, fmt.Errorf("%w: delete answer without an id", ErrInvalidResponse)

@@ -259,7 +259,7 @@ func (d *doc) appendBlock(b []byte, bl gjson.Result, c *Context) ([]byte, bool) 
 
 // parseResponseT answers POST /parse: the bare legacy ParserRun.
 func parseResponseT(c *Context, m Message) (Message, error) {
-	return surfaceAnswer(m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
+	return surfaceAnswer(c, m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
 		if err := checkParseRun(d, run); err != nil {
 			return nil, err
 		}
@@ -268,8 +268,8 @@ func parseResponseT(c *Context, m Message) (Message, error) {
 }
 
 // parseAsyncResponse answers POST /parse/async: a ParserRunStatus.
-func parseAsyncResponse(_ *Context, m Message) (Message, error) {
-	return surfaceAnswer(m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
+func parseAsyncResponse(c *Context, m Message) (Message, error) {
+	return surfaceAnswer(c, m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
 		if err := checkParseRun(d, run); err != nil {
 			return nil, err
 		}
@@ -280,7 +280,7 @@ func parseAsyncResponse(_ *Context, m Message) (Message, error) {
 // parserRunGetResponse answers GET /parser_runs/{id}: a status while the run
 // is not settled, else the full run (S§3.1); warning has no source.
 func parserRunGetResponse(c *Context, m Message) (Message, error) {
-	return surfaceAnswer(m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
+	return surfaceAnswer(c, m, func(b []byte, d *doc, run gjson.Result) ([]byte, error) {
 		if err := checkParseRun(d, run); err != nil {
 			return nil, err
 		}

@@ -108,8 +108,8 @@ func withSurface(m map[string]Endpoint) map[string]Endpoint {
 // envelopeOf writes a processor-family answer: every member copied with N0,
 // the one named key through write.
 func envelopeOf(key string, write func(d *doc, b []byte, v gjson.Result) []byte) Transform {
-	return func(_ *Context, m Message) (Message, error) {
-		return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+	return func(c *Context, m Message) (Message, error) {
+		return surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 			w := openObj(b)
 			d.each(root, func(k string, v gjson.Result) bool {
 				if v.Type == gjson.Null {
@@ -129,8 +129,8 @@ func envelopeOf(key string, write func(d *doc, b []byte, v gjson.Result) []byte)
 }
 
 // legacyShapes is the response transform of processors and their versions.
-func legacyShapes(_ *Context, m Message) (Message, error) {
-	return surfaceAnswer(m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
+func legacyShapes(c *Context, m Message) (Message, error) {
+	return surfaceAnswer(c, m, func(b []byte, d *doc, root gjson.Result) ([]byte, error) {
 		return d.appendLegacyShapes(b, root), nil
 	})
 }

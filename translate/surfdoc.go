@@ -19,20 +19,23 @@ func bodyDoc(m Message) (*doc, gjson.Result, error) {
 }
 
 // surfaceAnswer writes the answer to m's single body through write, in a
-// pooled buffer copied once into the answer.
-func surfaceAnswer(m Message, write func(b []byte, d *doc, root gjson.Result) ([]byte, error)) (Message, error) {
+// pooled buffer that becomes the answer (see answer in buf.go).
+func surfaceAnswer(c *Context, m Message, write func(b []byte, d *doc, root gjson.Result) ([]byte, error)) (Message, error) {
 	d, root, err := bodyDoc(m)
 	if err != nil {
 		return Message{}, err
 	}
 	defer d.free()
 	sb := getBuf()
-	defer putBuf(sb)
 	b, err := write(growFor(sb.b, len(d.src)), d, root)
+	if err == nil {
+		sb.b = b
+	}
+	out, err := answer(c, sb, err)
 	if err != nil {
 		return Message{}, err
 	}
-	return One(answerBytes(sb, b)), nil
+	return One(out), nil
 }
 
 // growFor readies an empty output buffer for the answer to a body of n
@@ -43,17 +46,6 @@ func growFor(b []byte, n int) []byte {
 		return make([]byte, 0, want)
 	}
 	return b
-}
-
-// answerBytes is the answer written into b: copied out of a buffer the
-// pool keeps, or b itself when the pool will not keep a buffer that large.
-func answerBytes(sb *scratch, b []byte) []byte {
-	if cap(b) > maxPooledBuf {
-		sb.b = sb.b[:0] // the pool keeps its old buffer, not the big one
-		return b
-	}
-	sb.b = b
-	return sb.result()
 }
 
 // appendNoNulls copies a JSON value, leaving out every object member whose
