@@ -36,7 +36,7 @@ func processorRunWith(n, files int) []byte {
 func BenchmarkSurfaceProcessorRunBigOutput(b *testing.B) {
 	in := processorRunWith(400, 20)
 	benchTransform(b, in, func(in []byte) error {
-		_, err := legacyPath.Response(RouteProcessorRunGet, &Context{}, One(in))
+		err := respondReleased(RouteProcessorRunGet, &Context{}, One(in))
 		return err
 	})
 }
@@ -51,7 +51,7 @@ func BenchmarkSurfaceEvaluationSetList100(b *testing.B) {
 		`"entity":{"object":"extractor","id":"ex_1","name":"Invoice Extractor","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"},`+
 		`"createdAt":"2026-11-01T10:00:00Z","updatedAt":"2026-11-02T10:00:00Z","createdBy":null}`, 100)
 	benchTransform(b, in, func(in []byte) error {
-		_, err := legacyPath.Response(RouteEvaluationSetList, &Context{}, One(in))
+		err := respondReleased(RouteEvaluationSetList, &Context{}, One(in))
 		return err
 	})
 }
@@ -61,7 +61,7 @@ func BenchmarkSurfaceProcessorRunList100(b *testing.B) {
 	run = run[len(`{"success":true,"processorRun":`) : len(run)-1]
 	in := []byte(`{"success":true,"processorRuns":[` + strings.Repeat(run+",", 99) + run + `],"nextPageToken":null}`)
 	benchTransform(b, in, func(in []byte) error {
-		_, err := legacyPath.Response(RouteProcessorRunList, &Context{}, One(in))
+		err := respondReleased(RouteProcessorRunList, &Context{}, One(in))
 		return err
 	})
 }
@@ -74,7 +74,7 @@ func BenchmarkSurfaceProcessorVersionList50(b *testing.B) {
 		`"createdAt":"2026-01-02T10:00:00Z","updatedAt":"2026-02-01T10:00:00Z"}`
 	in := []byte(`{"success":true,"versions":[` + strings.Repeat(version+",", 49) + version + `]}`)
 	benchTransform(b, in, func(in []byte) error {
-		_, err := legacyPath.Response(RouteProcessorVersionList, &Context{}, One(in))
+		err := respondReleased(RouteProcessorVersionList, &Context{}, One(in))
 		return err
 	})
 }
