@@ -21,11 +21,17 @@ type doc struct {
 	src   string
 	spans []span  // every object and array, in document order of their opening bracket
 	stack []int32 // scratch for indexing: indexes into spans of the open containers
-	hint  int     // where end looks first
+	// end looks first at hint (the first container inside the last one
+	// found: a writer descending into it) and at after (the container after
+	// the last one found and everything inside it: a writer stepping over it
+	// to its next sibling); a binary search over spans is the fallback.
+	hint, after int
 }
 
-// span is where one object or array opens and ends (just past its closing bracket).
-type span struct{ open, end int32 }
+// span is where one object or array opens and ends (just past its closing
+// bracket), and next, the index in spans of the first container after it
+// and everything it contains.
+type span struct{ open, end, next int32 }
 
 // docPool keeps index slices between calls, so a translation allocates
 // nothing for them in the steady state.
@@ -39,7 +45,7 @@ const maxPooledContainers = 1 << 16
 func parseDoc(src []byte) (*doc, gjson.Result, bool) {
 	d := docPool.Get().(*doc)
 	d.src = bytesString(src)
-	d.spans, d.stack, d.hint = d.spans[:0], d.stack[:0], 0
+	d.spans, d.stack, d.hint, d.after = d.spans[:0], d.stack[:0], 0, 0
 	start, ok := d.index()
 	if !ok {
 		d.free()
@@ -58,10 +64,13 @@ func (d *doc) free() {
 }
 
 // end returns the offset just past the object or array opening at i.
-// Descending into a value reads its first nested container next, so the
-// slot after the last one found is tried before a binary search.
+// Writers either descend into the container they just found or step over
+// it to the next sibling: both candidates are tried before a binary search.
 func (d *doc) end(i int) int {
 	k := d.hint
+	if k >= len(d.spans) || int(d.spans[k].open) != i {
+		k = d.after
+	}
 	if k >= len(d.spans) || int(d.spans[k].open) != i {
 		lo, hi := 0, len(d.spans)
 		for lo < hi {
@@ -74,7 +83,7 @@ func (d *doc) end(i int) int {
 		}
 		k = lo
 	}
-	d.hint = k + 1
+	d.hint, d.after = k+1, int(d.spans[k].next)
 	return int(d.spans[k].end)
 }
 

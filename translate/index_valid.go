@@ -130,7 +130,7 @@ closeTop: // the innermost open container closes at i
 	{
 		top := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		spans[top].end = int32(i + 1)
+		spans[top].end, spans[top].next = int32(i+1), int32(len(spans))
 		i++
 		closer = 0
 		if k := len(stack); k > 0 {
