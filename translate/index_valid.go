@@ -219,11 +219,15 @@ func nextSpecial(s string, i int) int {
 
 // specialMask flags (high bit) the bytes of v that are a quote, a backslash
 // or a control character; only the lowest flag is exact (see nextSpecial).
+//
+// Flipping bit 1 of every byte maps the quote (0x22) to 0x20 and keeps the
+// control characters below 0x20 (and every other byte at or above 0x21), so
+// one "less than 0x21" test finds both; the backslash is a test of its own.
 func specialMask(v uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q := v ^ (ones * '"')
+	t := v ^ (ones * 0x02)
 	bs := v ^ (ones * '\\')
-	return ((q-ones)&^q | (bs-ones)&^bs | (v-ones*' ')&^v) & highs
+	return ((t-ones*0x21)&^t | (bs-ones)&^bs) & highs
 }
 
 // word reads eight bytes as a little-endian word. Slicing them first leaves
