@@ -43,9 +43,14 @@ func (p *Proxy) routes() *mux.Router {
 	p.translateOnly.UseEncodedPath()
 	p.translateOnly.SkipClean(true)
 	seen := map[string]bool{}
-	// One subrouter per first path segment: a request is matched against the
-	// few patterns of its resource, not all of the registry's.
+	// One router per first path segment: a request is matched against the
+	// few patterns of its resource, not all of the registry's, and its
+	// segment is looked up once instead of tried against every resource.
 	bySeg := map[string]*mux.Router{}
+	legacy.MatcherFunc(func(r *http.Request, m *mux.RouteMatch) bool {
+		sub := bySeg[firstSegment(r.URL.EscapedPath())]
+		return sub != nil && sub.Match(r, m)
+	})
 	for _, s := range p.opt.Registry.Steps() {
 		for _, rt := range (translate.Path{s}).Routes() {
 			if key := rt.Method + " " + rt.Path; !seen[key] {
@@ -53,7 +58,9 @@ func (p *Proxy) routes() *mux.Router {
 				seg := firstSegment(rt.Path)
 				sub := bySeg[seg]
 				if sub == nil {
-					sub = legacy.MatcherFunc(segmentIs(seg)).Subrouter()
+					sub = mux.NewRouter()
+					sub.UseEncodedPath()
+					sub.SkipClean(true)
 					bySeg[seg] = sub
 				}
 				h, mode := p.handlerFor(rt)
@@ -115,11 +122,6 @@ func firstSegment(path string) string {
 		seg = seg[:i]
 	}
 	return seg
-}
-
-// segmentIs matches requests whose path starts with the segment seg.
-func segmentIs(seg string) mux.MatcherFunc {
-	return func(r *http.Request, _ *mux.RouteMatch) bool { return firstSegment(r.URL.EscapedPath()) == seg }
 }
 
 // resolvePaths fills p.paths (client version → path).
