@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -89,9 +90,37 @@ func Fingerprint(key []byte, authorization string) string {
 	if tok == "" {
 		return ""
 	}
-	m := hmac.New(sha256.New, key)
+	m, done := keyedMAC(key)
+	defer done()
 	m.Write([]byte(tok))
-	return hex.EncodeToString(m.Sum(nil))[:16]
+	var sum [sha256.Size]byte
+	var out [16]byte
+	hex.Encode(out[:], m.Sum(sum[:0])[:8])
+	return string(out[:])
+}
+
+// macPool keeps HMAC-SHA256 states keyed with one key: Reset returns a state
+// to just after keying, so a request does not allocate and key a new one.
+type macPool struct {
+	key  string
+	pool sync.Pool
+}
+
+// macs is the pool for the key in use; a reloaded key replaces it.
+var macs atomic.Pointer[macPool]
+
+// keyedMAC returns an HMAC-SHA256 keyed with key, and the func that gives it back.
+func keyedMAC(key []byte) (hash.Hash, func()) {
+	mp := macs.Load()
+	if mp == nil || mp.key != string(key) {
+		mp = &macPool{key: string(key)}
+		k := mp.key
+		mp.pool.New = func() any { return hmac.New(sha256.New, []byte(k)) }
+		macs.Store(mp)
+	}
+	m := mp.pool.Get().(hash.Hash)
+	m.Reset()
+	return m, func() { mp.pool.Put(m) }
 }
 
 func token(authorization string) string {
@@ -106,9 +135,11 @@ func token(authorization string) string {
 // only adds tenants, and the same key always lands in the same bucket.
 func bucket(key []byte, authorization string) int {
 	tok := token(authorization)
-	m := hmac.New(sha256.New, key)
+	m, done := keyedMAC(key)
+	defer done()
 	m.Write([]byte("bucket:" + tok))
-	return int(binary.BigEndian.Uint64(m.Sum(nil)[:8]) % 10000)
+	var sum [sha256.Size]byte
+	return int(binary.BigEndian.Uint64(m.Sum(sum[:0])[:8]) % 10000)
 }
 
 // Decide picks the mode for one request. override is the x-extend-compat-mode header.

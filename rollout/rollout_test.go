@@ -1,11 +1,15 @@
 package rollout
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -90,6 +94,31 @@ func TestFingerprintHidesTheKey(t *testing.T) {
 	if Fingerprint([]byte("k"), "") != "" || Fingerprint([]byte("k2"), "Bearer sk_live_abcdef123456") == fp {
 		t.Fatal("fingerprint not keyed or not empty for no key")
 	}
+}
+
+// TestFingerprintIsStable: fingerprints are what operators write in allow and
+// deny lists, so their value is pinned to its definition (hex of
+// HMAC-SHA256(key, token), 16 characters), computed here without rollout's
+// pooled states, across keys and concurrent callers.
+func TestFingerprintIsStable(t *testing.T) {
+	want := func(key, tok string) string {
+		m := hmac.New(sha256.New, []byte(key))
+		m.Write([]byte(tok))
+		return hex.EncodeToString(m.Sum(nil))[:16]
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 200 {
+				key, tok := fmt.Sprintf("key-%d", i%3), fmt.Sprintf("sk_tenant_%d_%d", g, i)
+				if got := Fingerprint([]byte(key), "Bearer "+tok); got != want(key, tok) {
+					t.Errorf("Fingerprint(%s, %s) = %s, want %s", key, tok, got, want(key, tok))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestPrecedence(t *testing.T) {
