@@ -24,9 +24,43 @@ type noNullsCopy struct {
 
 // appendNoNullsText copies the valid JSON value s less its nulls.
 func appendNoNullsText(b []byte, s string) []byte {
+	if noNullsAsIs(s) {
+		return append(b, s...)
+	}
+	return copyNoNulls(b, s)
+}
+
+// copyNoNulls is the copy itself, walking s.
+func copyNoNulls(b []byte, s string) []byte {
 	c := noNullsCopy{b: b, s: s}
 	end := c.value(0)
 	return append(c.b, s[c.start:end]...)
+}
+
+// noNullsAsIs reports that the N0 copy of s is s itself, without walking it:
+// no "null" anywhere, no byte at or below the space (so no space outside a
+// string), no backslash and no byte outside ASCII (so no key to re-encode).
+// Compact values without nulls, the usual kind, are then one copy; the
+// checks are a substring search and a pass of eight bytes at a time.
+func noNullsAsIs(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if strings.Contains(s, "null") {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := word(s[i : i+8])
+		bs := v ^ (ones * '\\')
+		if ((v-ones*0x21)&^v|(bs-ones)&^bs|v)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == '\\' || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // cut copies the run up to from and resumes it at to, leaving s[from:to] out.
