@@ -85,7 +85,7 @@ func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Res
 		return d.fieldsOf(r, p, known, out, o, rep)
 	}
 	s, at := d.src, 0
-	for i, ok := d.first(r); ok; i, ok = d.next(r, i) {
+	for i, end, ok := d.first(r); ok; i, ok = d.next(i, end) {
 		raw, name := readString(s, i)
 		i = skipSpace(s, i+len(raw))
 		i = skipSpace(s, i+1) // the colon
@@ -157,7 +157,7 @@ func (d *doc) tally(r gjson.Result, keys []string, out []gjson.Result, cnt []int
 		return n
 	}
 	s, n, at := d.src, 0, 0
-	for i, ok := d.first(r); ok; i, ok = d.next(r, i) {
+	for i, end, ok := d.first(r); ok; i, ok = d.next(i, end) {
 		n++
 		raw, name := readString(s, i)
 		i = skipSpace(s, i+len(raw))
