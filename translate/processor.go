@@ -275,10 +275,9 @@ func (st *state) appendMerged(b []byte, s *stepRun, kind string) []byte {
 
 // Keys read from each object in one pass, in the order of the writes.
 var (
-	mergedKeys   = []string{"id", "versionId", "name"}
-	editKeys     = []string{"originalValue", "editedValue", "notes", "page", "fieldType"}
-	fileKeys     = []string{"id", "name", "type", "parentFileId", "metadata", "createdAt", "updatedAt"}
-	splitRefKeys = []string{"id", "type", "identifier", "startPage", "endPage"}
+	mergedKeys = []string{"id", "versionId", "name"}
+	editKeys   = []string{"originalValue", "editedValue", "notes", "page", "fieldType"}
+	fileKeys   = []string{"id", "name", "type", "parentFileId", "metadata", "createdAt", "updatedAt"}
 )
 
 // appendEdits copies ExtractRun edits without null entries; {} when there
@@ -325,22 +324,7 @@ func (d *doc) appendLegacyFile(b []byte, file gjson.Result) ([]byte, bool) {
 	w.optEnum("type", f[2], legacyFileTypes...)
 	w.optStr("parentFileId", f[3])
 	w.key("metadata")
-	md := f[4]
-	mw := openObj(w.b)
-	mw.optNum("pageCount", d.get(md, "pageCount"))
-	if ps := d.get(md, "parentSplit"); ps.IsObject() {
-		var p [5]gjson.Result
-		d.pick(ps, splitRefKeys, p[:])
-		mw.key("parentSplit")
-		pw := openObj(mw.b)
-		pw.reqStr("id", p[0])
-		pw.reqStr("type", p[1])
-		pw.reqStr("identifier", p[2])
-		pw.optNum("startPage", p[3])
-		pw.optNum("endPage", p[4])
-		mw.b = pw.close()
-	}
-	w.b = mw.close()
+	w.b = d.appendFileMetadata(w.b, f[4])
 	w.reqStr("createdAt", f[5])
 	w.reqStr("updatedAt", f[6])
 	return w.close(), true
