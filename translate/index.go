@@ -312,6 +312,16 @@ func (d *doc) next(i, end int) (int, bool) {
 	return skipSpace(s, i+1), true // past the comma
 }
 
+// stringEnd returns the offset just past the string whose opening quote is
+// at s[i] (in valid JSON): the first quote not escaped by a backslash.
+func stringEnd(s string, i int) int {
+	for j := i + 1; ; j += 2 { // past a backslash and the byte it escapes
+		if j = nextSpecial(s, j); j >= len(s) || s[j] == '"' {
+			return j + 1
+		}
+	}
+}
+
 // skip returns the offset just past the value at i, reading no more of it
 // than it must: a nested object or array ends where its index entry says.
 func (d *doc) skip(i int) int {
@@ -320,11 +330,7 @@ func (d *doc) skip(i int) int {
 	case '{', '[':
 		return d.end(i)
 	case '"':
-		for j := i + 1; ; j += 2 { // past a backslash and the byte it escapes
-			if j = nextSpecial(s, j); j >= len(s) || s[j] == '"' {
-				return j + 1
-			}
-		}
+		return stringEnd(s, i)
 	case 't', 'n':
 		return i + 4
 	case 'f':

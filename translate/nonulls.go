@@ -71,7 +71,7 @@ func (c *noNullsCopy) cut(from, to int) {
 
 // space leaves out the spaces at i and returns where they end.
 func (c *noNullsCopy) space(i int) int {
-	j := skipWS(c.s, i)
+	j := skipSpace(c.s, i)
 	if j != i {
 		c.cut(i, j)
 	}
@@ -104,8 +104,8 @@ func (c *noNullsCopy) object(i int) int {
 	wrote, comma := false, -1
 	for s[i] != '}' {
 		ke, plain := stringEndPlain(s, i)
-		colon := skipWS(s, ke)
-		vs := skipWS(s, colon+1)
+		colon := skipSpace(s, ke)
+		vs := skipSpace(s, colon+1)
 		var end int
 		if s[vs] == 'n' { // null, the one value starting with n: left out
 			end = vs + len("null")
@@ -133,7 +133,7 @@ func (c *noNullsCopy) object(i int) int {
 		if s[i] == '}' {
 			break
 		}
-		comma, i = i, skipWS(s, i+1)
+		comma, i = i, skipSpace(s, i+1)
 	}
 	return i + 1
 }
@@ -185,22 +185,14 @@ func isASCII(s string) bool {
 	return true
 }
 
-// stringEnd returns the offset just past the string whose opening quote is
-// at s[i]: the first quote not escaped by a backslash.
-func stringEnd(s string, i int) int {
-	j, _ := stringEndPlain(s, i)
-	return j
-}
-
 // stringEndPlain is stringEnd, and whether the string is plain: printable
 // ASCII without escapes, so appendString would write it as it is. Eight
-// bytes are tested at a time (the same bit trick as the doc's scanner).
+// bytes are tested at a time (the doc scanner's bit trick, plus the high bit).
 func stringEndPlain(s string, i int) (int, bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	j := i + 1
 	for j+8 <= len(s) {
-		v := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
-			uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
+		v := word(s[j : j+8])
 		q, bs := v^(ones*'"'), v^(ones*'\\')
 		if m := ((q-ones)&^q | (bs-ones)&^bs | v) & highs; m != 0 {
 			j += bits.TrailingZeros64(m) >> 3
@@ -227,12 +219,4 @@ func stringEndPlain(s string, i int) (int, bool) {
 // isDelimiter reports whether c ends a number or literal in valid JSON.
 func isDelimiter(c byte) bool {
 	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
-}
-
-// skipWS returns the first offset at or after i that is not JSON space.
-func skipWS(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-		i++
-	}
-	return i
 }
