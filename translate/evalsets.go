@@ -57,117 +57,140 @@ func evalSetListRequest(_ *Context, m Message) (Message, error) {
 
 // evalSetCreateRequest renames processorId to entityId in the body.
 func evalSetCreateRequest(c *Context, m Message) (Message, error) {
-	root, err := requestRoot(m, evalSetCreateKeys, c)
+	d, root, err := requestDoc(m, evalSetCreateKeys, c)
 	if err != nil {
 		return Message{}, err
 	}
-	if err := checkKinds(root, "", evalSetCreateKeys, []kind{kString, kString, kString}); err != nil {
-		return Message{}, err
+	defer d.free()
+	var f [3]gjson.Result // name, description, processorId
+	d.pick(root, evalSetCreateKeys, f[:])
+	for i, key := range evalSetCreateKeys {
+		if err := kindAt(&f[i], nil, key, kString); err != nil {
+			return Message{}, err
+		}
 	}
-	for _, k := range []string{"name", "processorId"} {
-		if v := root.Get(k); v.Type != gjson.String || v.Str == "" {
-			return Message{}, reqErr(k, "is required")
+	for _, i := range []int{0, 2} {
+		if f[i].Type != gjson.String || f[i].Str == "" {
+			return Message{}, reqErr(evalSetCreateKeys[i], "is required")
 		}
 	}
 	w := openObj(nil)
-	w.raw("name", root.Get("name").Raw)
-	w.optStr("description", root.Get("description"))
-	w.raw("entityId", root.Get("processorId").Raw)
+	w.raw("name", f[0].Raw)
+	w.optStr("description", f[1])
+	w.raw("entityId", f[2].Raw)
 	return One(w.close()), nil
 }
 
 // evalItemCreateRequest sends one item to POST /evaluation_sets/{evaluationSetId}/items.
 func evalItemCreateRequest(c *Context, m Message) (Message, error) {
-	root, err := requestRoot(m, evalItemCreateKeys, c)
+	d, root, err := requestDoc(m, evalItemCreateKeys, c)
 	if err != nil {
 		return Message{}, err
 	}
-	setID := root.Get("evaluationSetId")
+	defer d.free()
+	setID := d.get(root, "evaluationSetId")
 	if setID.Type != gjson.String || setID.Str == "" {
 		return Message{}, reqErr("evaluationSetId", "is required")
 	}
-	item, err := newEvalItem(root, "", c)
+	b, err := d.appendEvalItem([]byte(`{"items":[`), root, nil, c)
 	if err != nil {
 		return Message{}, err
-	}
-	body := append(append([]byte(`{"items":[`), item...), "]}"...)
-	return Message{Bodies: [][]byte{body}, Vars: map[string]string{"evaluationSetId": setID.Str}}, nil
-}
-
-// evalItemBatchRequest sends the items to POST /evaluation_sets/{evaluationSetId}/items.
-func evalItemBatchRequest(c *Context, m Message) (Message, error) {
-	root, err := requestRoot(m, evalItemBatchKeys, c)
-	if err != nil {
-		return Message{}, err
-	}
-	setID := root.Get("evaluationSetId")
-	if setID.Type != gjson.String || setID.Str == "" {
-		return Message{}, reqErr("evaluationSetId", "is required")
-	}
-	items := root.Get("items")
-	if !items.IsArray() || len(items.Array()) == 0 {
-		return Message{}, reqErr("items", "is required and must be a non-empty array")
-	}
-	b := []byte(`{"items":[`)
-	for i, it := range items.Array() {
-		if !it.IsObject() {
-			return Message{}, reqErr(index("items", i), "must be an object")
-		}
-		if err := checkUnknown(it, index("items", i), evalItemKeys, c.Options, c.Report); err != nil {
-			return Message{}, err
-		}
-		item, err := newEvalItem(it, index("items", i), c)
-		if err != nil {
-			return Message{}, err
-		}
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, item...)
 	}
 	return Message{Bodies: [][]byte{append(b, "]}"...)}, Vars: map[string]string{"evaluationSetId": setID.Str}}, nil
 }
 
-// newEvalItem writes {fileId, expectedOutput: PO→NPO}.
-func newEvalItem(it gjson.Result, at string, c *Context) ([]byte, error) {
-	fileID := it.Get("fileId")
-	if fileID.Type != gjson.String || fileID.Str == "" {
-		return nil, reqErr(join(at, "fileId"), "is required and must be a string")
-	}
-	eo, err := providedOutput(it.Get("expectedOutput"), join(at, "expectedOutput"), c.Report)
+// evalItemBatchRequest sends the items to POST /evaluation_sets/{evaluationSetId}/items.
+func evalItemBatchRequest(c *Context, m Message) (Message, error) {
+	d, root, err := requestDoc(m, evalItemBatchKeys, c)
 	if err != nil {
+		return Message{}, err
+	}
+	defer d.free()
+	var f [2]gjson.Result // evaluationSetId, items
+	d.pick(root, evalItemBatchKeys, f[:])
+	setID, items := f[0], f[1]
+	if setID.Type != gjson.String || setID.Str == "" {
+		return Message{}, reqErr("evaluationSetId", "is required")
+	}
+	if _, _, some := d.first(items); !items.IsArray() || !some {
+		return Message{}, reqErr("items", "is required and must be a non-empty array")
+	}
+	b := []byte(`{"items":[`)
+	ip, i := reqPath{key: "items", idx: -1}, 0
+	d.each(items, func(_ string, it gjson.Result) bool {
+		at := ip.elem(i)
+		if !it.IsObject() {
+			err = errAt(&at, "must be an object")
+			return false
+		}
+		var known [2]gjson.Result
+		if err = d.fields(it, &at, evalItemKeys, known[:], &c.Options, c.Report); err != nil {
+			return false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b, err = d.appendEvalItem(b, it, &at, c)
+		i++
+		return err == nil
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{Bodies: [][]byte{append(b, "]}"...)}, Vars: map[string]string{"evaluationSetId": setID.Str}}, nil
+}
+
+// appendEvalItem writes {fileId, expectedOutput: PO→NPO} for the item at p.
+func (d *doc) appendEvalItem(b []byte, it gjson.Result, p *reqPath, c *Context) ([]byte, error) {
+	var f [2]gjson.Result // fileId, expectedOutput
+	d.pick(it, evalItemKeys, f[:])
+	if f[0].Type != gjson.String || f[0].Str == "" {
+		at := p.member("fileId")
+		return nil, errAt(&at, "is required and must be a string")
+	}
+	w := openObj(b)
+	w.raw("fileId", f[0].Raw)
+	w.key("expectedOutput")
+	at := p.member("expectedOutput")
+	var err error
+	if w.b, err = d.appendProvided(w.b, f[1], &at, c.Report); err != nil {
 		return nil, err
 	}
-	w := openObj(nil)
-	w.raw("fileId", fileID.Raw)
-	w.rawb("expectedOutput", eo)
 	return w.close(), nil
 }
 
 // evalItemUpdateRequest converts the expected output (PO→NPO).
 func evalItemUpdateRequest(c *Context, m Message) (Message, error) {
-	root, err := requestRoot(m, evalItemUpdateKeys, c)
+	d, root, err := requestDoc(m, evalItemUpdateKeys, c)
 	if err != nil {
 		return Message{}, err
 	}
-	eo, err := providedOutput(root.Get("expectedOutput"), "expectedOutput", c.Report)
+	defer d.free()
+	at := reqPath{key: "expectedOutput", idx: -1}
+	b, err := d.appendProvided([]byte(`{"expectedOutput":`), d.get(root, "expectedOutput"), &at, c.Report)
 	if err != nil {
 		return Message{}, err
 	}
-	return One(append(append([]byte(`{"expectedOutput":`), eo...), '}')), nil
+	return One(append(b, '}')), nil
 }
 
-// requestRoot parses a request body and checks its keys.
-func requestRoot(m Message, known []string, c *Context) (gjson.Result, error) {
+// requestDoc validates and indexes a request body and checks its keys; the
+// caller frees the doc.
+func requestDoc(m Message, known []string, c *Context) (*doc, gjson.Result, error) {
 	body, err := single(m)
 	if err != nil {
-		return gjson.Result{}, err
+		return nil, gjson.Result{}, err
 	}
-	root, err := parseRequest(body)
+	d, root, err := parseRequestDoc(body)
 	if err != nil {
-		return gjson.Result{}, err
+		return nil, gjson.Result{}, err
 	}
-	return root, checkUnknown(root, "", known, c.Options, c.Report)
+	var scratch [4]gjson.Result // fields wants room for each known key; the members are read later
+	if err := d.fields(root, nil, known, scratch[:len(known)], &c.Options, c.Report); err != nil {
+		d.free()
+		return nil, gjson.Result{}, err
+	}
+	return d, root, nil
 }
 
 // evaluationItemIDs lists the item ids of a 2026-02-09 item list, the ones

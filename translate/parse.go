@@ -29,28 +29,23 @@ var parseRequestKeys = []string{"file", "config"}
 // (a name sent with an id is dropped), and the config is readied like the
 // processor family's parser (agentic OCR, page ranges).
 func parseRequestT(c *Context, m Message) (Message, error) {
-	body, err := single(m)
+	d, root, err := requestDoc(m, parseRequestKeys, c)
 	if err != nil {
 		return Message{}, err
 	}
-	root, err := parseRequest(body)
-	if err != nil {
-		return Message{}, err
-	}
-	if err := checkUnknown(root, "", parseRequestKeys, c.Options, c.Report); err != nil {
-		return Message{}, err
-	}
-	file := root.Get("file")
+	defer d.free()
+	var f [2]gjson.Result
+	d.pick(root, parseRequestKeys, f[:])
+	file, cfg := f[0], f[1]
 	if !file.IsObject() {
 		return Message{}, reqErr("file", "is required and must be an object with fileUrl or fileId")
 	}
-	seg, err := fileSegment(file, "file", batchFileKeys, c.Options, c.Report)
-	if err != nil {
+	fp := reqPath{key: "file", idx: -1}
+	w := openObj(make([]byte, 0, len(d.src)+16))
+	w.key("file")
+	if w.b, _, err = d.appendFile(w.b, file, &fp, batchFileKeys, &c.Options, c.Report); err != nil {
 		return Message{}, err
 	}
-	w := openObj(make([]byte, 0, len(body)+16))
-	w.rawb("file", seg)
-	cfg := root.Get("config")
 	if !absent(cfg) {
 		if !cfg.IsObject() {
 			return Message{}, reqErr("config", "must be an object")

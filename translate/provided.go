@@ -2,25 +2,6 @@ package translate
 
 import "github.com/tidwall/gjson"
 
-// providedOutput converts a legacy ProvidedProcessorOutput (an untagged
-// union, L§4.11) held by a gjson-based caller; see appendProvided.
-func providedOutput(out gjson.Result, path string, rep *Report) ([]byte, error) {
-	at := reqPath{key: path, idx: -1}
-	if !out.IsObject() {
-		return nil, errAt(&at, "is required and must be an object")
-	}
-	d, v, ok := subDoc(out)
-	if !ok {
-		return nil, errAt(&at, "is required and must be an object")
-	}
-	defer d.free()
-	b, err := d.appendProvided(nil, v, &at, rep)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
 // Keys of the provided-output shapes, and indexes into providedKeys.
 var (
 	providedKeys       = []string{"splits", "id", "type", "value"}

@@ -244,6 +244,38 @@ func TestRequestHelpersMatchReference(t *testing.T) {
 	t.Logf("%d values compared", checked)
 }
 
+// fileSegment and providedOutput run the doc's appendFile and appendProvided
+// on a value held as a gjson.Result, as parse and evaluation items once did
+// through wrappers of this shape, so the reference's helpers can be compared
+// with them value by value.
+func fileSegment(f gjson.Result, path string, known []string, o Options, rep *Report) ([]byte, error) {
+	at := reqPath{key: path, idx: -1}
+	if !f.IsObject() {
+		return nil, errAt(&at, "must be an object")
+	}
+	d, v, _ := parseDoc([]byte(f.Raw))
+	defer d.free()
+	b, _, err := d.appendFile(nil, v, &at, known, &o, rep)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func providedOutput(out gjson.Result, path string, rep *Report) ([]byte, error) {
+	at := reqPath{key: path, idx: -1}
+	if !out.IsObject() {
+		return nil, errAt(&at, "is required and must be an object")
+	}
+	d, v, _ := parseDoc([]byte(out.Raw))
+	defer d.free()
+	b, err := d.appendProvided(nil, v, &at, rep)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 func compareHelpers(t *testing.T, v gjson.Result) {
 	t.Helper()
 	for _, path := range []string{"", "file", "items[2].expectedOutput"} {

@@ -69,12 +69,6 @@ func parseRequestDoc(body []byte) (*doc, gjson.Result, error) {
 	return d, root, nil
 }
 
-// subDoc indexes a value that a gjson-based caller holds (already validated
-// as part of its body), for the helpers that read through a doc.
-func subDoc(r gjson.Result) (*doc, gjson.Result, bool) {
-	return parseDoc([]byte(r.Raw))
-}
-
 // fields reads object r in one pass: the first occurrence of each of known
 // into out (len(known)), and every other member as an unknown field,
 // reported or, with RejectUnknownFields, refused (as checkUnknown does).

@@ -71,66 +71,6 @@ func (k kind) matches(r gjson.Result) bool {
 	}
 }
 
-// checkKind returns a 400 when an optional field is present with the wrong type.
-func checkKind(r gjson.Result, path string, k kind) error {
-	if absent(r) || k.matches(r) {
-		return nil
-	}
-	return reqErr(path, "must be "+kindNames[k])
-}
-
-// checkKinds applies checkKind to several keys of one object.
-func checkKinds(parent gjson.Result, prefix string, keys []string, kinds []kind) error {
-	for i, key := range keys {
-		if err := checkKind(parent.Get(key), join(prefix, key), kinds[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkUnknown reports (or, with RejectUnknownFields, refuses) keys of an
-// object that the legacy type does not declare. Key names may contain any
-// character, so they are compared as strings and never used as gjson paths.
-func checkUnknown(r gjson.Result, prefix string, known []string, o Options, rep *Report) error {
-	var err error
-	r.ForEach(func(k, _ gjson.Result) bool {
-		name := k.String()
-		for _, kn := range known {
-			if name == kn {
-				return true
-			}
-		}
-		path := join(prefix, name)
-		if o.RejectUnknownFields {
-			err = reqErr(path, "is not a known field of this legacy request")
-			return false
-		}
-		rep.unknown(path)
-		return true
-	})
-	return err
-}
-
-// fileSegment maps a legacy file object held by a gjson-based caller to a
-// new file input; see appendFile.
-func fileSegment(f gjson.Result, path string, known []string, o Options, rep *Report) ([]byte, error) {
-	at := reqPath{key: path, idx: -1}
-	if !f.IsObject() {
-		return nil, errAt(&at, "must be an object")
-	}
-	d, v, ok := subDoc(f)
-	if !ok {
-		return nil, errAt(&at, "must be an object")
-	}
-	defer d.free()
-	b, _, err := d.appendFile(nil, v, &at, known, &o, rep)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
 // Indexes into createFileKeys and batchFileKeys.
 const (
 	fFileName = iota
