@@ -85,7 +85,7 @@ func mayHoldConfig(raw string) bool {
 // appendSurfaceConfig writes a processor config back in 0.0.12 terms (D3):
 // nulls left out, parser.blockOptions.text.agentic.enabled becomes
 // parser.advancedOptions.agenticOcrEnabled. The usual config is written in
-// one pass (config.go's agenticPlan); any other goes through sjson edits of
+// one pass (surfconfig.go's agenticPlan); any other goes through sjson edits of
 // its copy, whose results the one-pass writer reproduces.
 func (d *doc) appendSurfaceConfig(b []byte, cfg gjson.Result) []byte {
 	if p, ok := d.agenticPlan(cfg); ok {
