@@ -71,7 +71,7 @@ func parseRequestDoc(body []byte) (*doc, gjson.Result, error) {
 
 // fields reads object r in one pass: the first occurrence of each of known
 // into out (len(known)), and every other member as an unknown field,
-// reported or, with RejectUnknownFields, refused (as checkUnknown does).
+// reported or, with RejectUnknownFields, refused.
 // Like pick, it loads the members it keeps in place and skips the others
 // (the three loops stay apart: a shared walk cost a call per member, 3–4%
 // of a run's translation).
