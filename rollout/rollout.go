@@ -152,7 +152,7 @@ func (c *Controller) Decide(route, authorization, override string) Decision {
 	if d.Mode == Shadow {
 		d.Serve = cfg.ShadowServe
 	}
-	c.metrics.decisions.WithLabelValues(route, string(d.Mode), reasonLabel(d.Reason)).Inc()
+	c.metrics.decision(route, d.Mode, d.Reason)
 	return d
 }
 

@@ -3,6 +3,7 @@ package rollout
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,6 +102,25 @@ type metrics struct {
 	decisions      *prometheus.CounterVec
 	fallbackActive *prometheus.GaugeVec
 	transitions    *prometheus.CounterVec
+	// decided caches the decisions children (decisionKey → prometheus.Counter):
+	// WithLabelValues hashes three labels and takes the vector's lock on
+	// every request, a cache hit is one read-mostly map lookup. Routes,
+	// modes and reason labels are bounded, so is the cache.
+	decided sync.Map
+}
+
+type decisionKey struct{ route, mode, reason string }
+
+// decision counts one decision.
+func (m *metrics) decision(route string, mode Mode, reason string) {
+	k := decisionKey{route, string(mode), reasonLabel(reason)}
+	if c, ok := m.decided.Load(k); ok {
+		c.(prometheus.Counter).Inc()
+		return
+	}
+	c := m.decisions.WithLabelValues(k.route, k.mode, k.reason)
+	m.decided.Store(k, c)
+	c.Inc()
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
