@@ -71,12 +71,12 @@ func (m *Metrics) countReport(route string, rep *translate.Report) {
 		return
 	}
 	for _, f := range rep.Unmapped {
-		m.unmapped.WithLabelValues(route, translate.ReportLabel(f)).Inc()
+		m.children.field(m, false, route, translate.ReportLabel(f)).Inc()
 	}
 	if n := len(rep.Unknown); n > 0 {
-		m.unmapped.WithLabelValues(route, "unknown").Add(float64(n))
+		m.children.field(m, false, route, "unknown").Add(float64(n))
 	}
 	for _, f := range rep.Synthesized {
-		m.synthesized.WithLabelValues(route, translate.ReportLabel(f)).Inc()
+		m.children.field(m, true, route, translate.ReportLabel(f)).Inc()
 	}
 }

@@ -15,6 +15,7 @@ import (
 type childCache struct {
 	requests sync.Map // requestKey → requestChildren
 	upstream sync.Map // upstreamKey → prometheus.Observer
+	fields   sync.Map // fieldKey → prometheus.Counter
 }
 
 type requestKey struct {
@@ -28,6 +29,15 @@ type requestChildren struct {
 }
 
 type upstreamKey struct{ op, code string }
+
+// fieldKey names an unmapped_fields_total (synthesized false) or
+// synthesized_fields_total child; labels come from translate.ReportLabel,
+// which folds anything undeclared into "other", so the keys stay bounded.
+type fieldKey struct {
+	synthesized bool
+	route       string
+	label       string
+}
 
 // request returns the requests_total and request_duration_seconds children.
 func (c *childCache) request(m *Metrics, route, mode string, status int) requestChildren {
@@ -52,4 +62,19 @@ func (c *childCache) upstreamObserver(m *Metrics, op, code string) prometheus.Ob
 	o := m.upstreamDuration.WithLabelValues(op, code)
 	c.upstream.Store(k, o)
 	return o
+}
+
+// field returns the unmapped or synthesized field counter of route and label.
+func (c *childCache) field(m *Metrics, synthesized bool, route, label string) prometheus.Counter {
+	k := fieldKey{synthesized, route, label}
+	if v, ok := c.fields.Load(k); ok {
+		return v.(prometheus.Counter)
+	}
+	vec := m.unmapped
+	if synthesized {
+		vec = m.synthesized
+	}
+	ctr := vec.WithLabelValues(route, label)
+	c.fields.Store(k, ctr)
+	return ctr
 }
