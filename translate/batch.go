@@ -54,31 +54,34 @@ func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, int, error
 	b := appendWorkflow(append(sb.b, '{'), f[bWorkflowID], f[bVersion])
 	b = append(b, `,"inputs":[`...)
 	n := 0
-	d.each(inputs, func(_ string, in gjson.Result) bool {
+	at := reqPath{key: "inputs", idx: -1}
+	var in gjson.Result
+	// A first/next loop rather than each, whose callback takes a copied
+	// Result (a store-forwarding stall per input).
+	for i, end, ok := d.first(inputs); ok; i, ok = d.next(i, end) {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		at := reqPath{key: "inputs", idx: -1}
+		d.load(i, &in)
 		ip := at.elem(n)
-		b, err = d.appendBatchInput(b, in, &ip, &o, rep)
+		if b, err = d.appendBatchInput(b, &in, &ip, &o, rep); err != nil {
+			sb.b = b
+			return nil, 0, err
+		}
+		i += len(in.Raw)
 		n++
-		return err == nil
-	})
-	sb.b = b
-	if err != nil {
-		return nil, 0, err
 	}
 	sb.b = append(b, "]}"...)
 	return sb.result(), n, nil
 }
 
 // appendBatchInput converts one input; file wins over rawText ([silent]).
-func (d *doc) appendBatchInput(b []byte, in gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+func (d *doc) appendBatchInput(b []byte, in *gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
 	if !in.IsObject() {
 		return b, errAt(p, "must be an object")
 	}
 	var f [4]gjson.Result
-	if err := d.fields(in, p, batchInputKeys, f[:], o, rep); err != nil {
+	if err := d.fields(*in, p, batchInputKeys, f[:], o, rep); err != nil {
 		return b, err
 	}
 	for i, k := range [...]kind{kObject, kString, kObject, kObject} {

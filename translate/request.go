@@ -65,33 +65,33 @@ func (d *doc) createBodies(f [cKeys]gjson.Result, n int, o *Options, rep *Report
 	defer putBuf(sb)
 	// Until the bodies are copied out, out[i] only carries body i's length.
 	fb := fanout{b: sb.b, out: make([][]byte, 0, n), f: f}
-	if !f[cFiles].IsArray() {
-		f[cFiles] = gjson.Result{} // null: each would visit it as itself
-	}
-	if !f[cRawTexts].IsArray() {
-		f[cRawTexts] = gjson.Result{}
-	}
 	files := reqPath{key: "files", idx: -1}
-	i := 0
 	var err error
-	d.each(f[cFiles], func(_ string, file gjson.Result) bool {
-		start := fb.open()
-		fp := files.elem(i)
-		fb.b, err = d.appendCreateFile(fb.b, file, &fp, o, rep)
-		if err != nil {
-			return false
-		}
-		fb.close(start)
-		i++
-		return true
-	})
-	if err == nil {
-		d.each(f[cRawTexts], func(_ string, t gjson.Result) bool {
+	// first/next loops rather than each: each hands its callback a copied
+	// Result, a store-forwarding stall per element.
+	if f[cFiles].IsArray() {
+		var file gjson.Result
+		k := 0
+		for i, end, ok := d.first(f[cFiles]); ok; i, ok = d.next(i, end) {
+			d.load(i, &file)
 			start := fb.open()
-			fb.b = append(append(append(fb.b, `"file":{"text":`...), t.Raw...), '}')
+			fp := files.elem(k)
+			if fb.b, err = d.appendCreateFile(fb.b, &file, &fp, o, rep); err != nil {
+				break
+			}
 			fb.close(start)
-			return true
-		})
+			i += len(file.Raw)
+			k++
+		}
+	}
+	if err == nil && f[cRawTexts].IsArray() {
+		for i, end, ok := d.first(f[cRawTexts]); ok; i, ok = d.next(i, end) {
+			j := d.skip(i)
+			start := fb.open()
+			fb.b = append(append(append(fb.b, `"file":{"text":`...), d.src[i:j]...), '}')
+			fb.close(start)
+			i = j
+		}
 	}
 	sb.b = fb.b
 	if err != nil {
@@ -198,16 +198,17 @@ func (d *doc) createInputs(files, texts gjson.Result, o *Options) (int, error) {
 	// Absent and null count as empty (each would visit a null as itself).
 	nf, nt, bad := 0, 0, -1
 	if files.IsArray() {
-		d.each(files, func(string, gjson.Result) bool { nf++; return true })
+		for i, end, ok := d.first(files); ok; i, ok = d.next(d.skip(i), end) {
+			nf++
+		}
 	}
 	if texts.IsArray() {
-		d.each(texts, func(_ string, t gjson.Result) bool {
-			if t.Type != gjson.String && bad < 0 {
+		for i, end, ok := d.first(texts); ok; i, ok = d.next(d.skip(i), end) {
+			if d.src[i] != '"' && bad < 0 {
 				bad = nt
 			}
 			nt++
-			return true
-		})
+		}
 	}
 	if nf == 0 && nt == 0 {
 		return 0, reqErr("files", "or rawTexts must contain at least one entry")
@@ -232,9 +233,9 @@ func (d *doc) createInputs(files, texts gjson.Result, o *Options) (int, error) {
 }
 
 // appendCreateFile writes `"file":{…}[,"outputs":[…]]` for files[i].
-func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+func (d *doc) appendCreateFile(b []byte, f *gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
 	b = append(b, `"file":`...)
-	b, outs, err := d.appendFile(b, f, p, createFileKeys, o, rep)
+	b, outs, err := d.appendFile(b, *f, p, createFileKeys, o, rep)
 	if err != nil {
 		return b, err
 	}
@@ -248,17 +249,18 @@ func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options,
 	b = append(b, `,"outputs":[`...)
 	op := p.member("outputs")
 	j := 0
-	d.each(outs, func(_ string, item gjson.Result) bool {
+	var item gjson.Result
+	for i, end, ok := d.first(outs); ok; i, ok = d.next(i, end) {
 		if j > 0 {
 			b = append(b, ',')
 		}
+		d.load(i, &item)
 		ip := op.elem(j)
-		b, err = d.appendOutputItem(b, item, &ip, o, rep)
+		if b, err = d.appendOutputItem(b, &item, &ip, o, rep); err != nil {
+			return b, err
+		}
+		i += len(item.Raw)
 		j++
-		return err == nil
-	})
-	if err != nil {
-		return b, err
 	}
 	if j == 0 {
 		return b[:mark], nil // an empty outputs array is left out
@@ -267,12 +269,12 @@ func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options,
 }
 
 // appendOutputItem converts one {processorId, output} override (§3.1.3).
-func (d *doc) appendOutputItem(b []byte, item gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+func (d *doc) appendOutputItem(b []byte, item *gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
 	if !item.IsObject() {
 		return b, errAt(p, "must be an object")
 	}
 	var f [2]gjson.Result
-	if err := d.fields(item, p, outputItemKeys, f[:], o, rep); err != nil {
+	if err := d.fields(*item, p, outputItemKeys, f[:], o, rep); err != nil {
 		return b, err
 	}
 	pid := f[0]
@@ -281,7 +283,11 @@ func (d *doc) appendOutputItem(b []byte, item gjson.Result, p *reqPath, o *Optio
 		return b, errAt(&at, "is required and must be a string")
 	}
 	b = append(b, `{"processorId":`...)
-	if alias, ok := o.ProcessorAliases[pid.Str]; ok {
+	alias, ok := "", false
+	if len(o.ProcessorAliases) > 0 { // skips the map call when there are none
+		alias, ok = o.ProcessorAliases[pid.Str]
+	}
+	if ok {
 		b = appendString(b, alias)
 	} else {
 		b = append(b, pid.Raw...)
