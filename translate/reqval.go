@@ -1,6 +1,10 @@
 package translate
 
-import "github.com/tidwall/gjson"
+import (
+	"math/bits"
+
+	"github.com/tidwall/gjson"
+)
 
 // The create and batch request transforms read members as rv values, not
 // gjson.Results. A Result is 80 bytes holding three pointers into the body;
@@ -14,7 +18,27 @@ import "github.com/tidwall/gjson"
 type rv struct{ i, j int32 }
 
 // valAt is the value starting at offset i (no leading space).
-func (d *doc) valAt(i int) rv { return rv{int32(i), int32(d.skip(i))} }
+func (d *doc) valAt(i int) rv {
+	if d.src[i] == '"' {
+		return rv{int32(i), int32(strEnd(d.src, i))}
+	}
+	return rv{int32(i), int32(d.skip(i))}
+}
+
+// strEnd is stringEnd with the first eight-byte steps inline: most values
+// are short strings without escapes, whose end the first special byte is
+// (a validated doc has no control characters in strings).
+func strEnd(s string, i int) int {
+	for j := i + 1; j+8 <= len(s); j += 8 {
+		if m := specialMask(word(s[j : j+8])); m != 0 {
+			if j += bits.TrailingZeros64(m) >> 3; s[j] == '"' {
+				return j + 1
+			}
+			break
+		}
+	}
+	return stringEnd(s, i)
+}
 
 // rvOf is the rv of a Result read from d (its Index is its offset in src).
 func rvOf(r gjson.Result) rv {
@@ -81,6 +105,25 @@ func (d *doc) members(v rv) (i, end int, ok bool) {
 	return i, end, i < end
 }
 
+// knownKey returns the position in keys of the key whose opening quote is
+// at i, trying from first, and the offset of the member's value; -1 when
+// no key matches it as written (an escaped key then goes through
+// memberValue). Matching the bytes in place saves finding the key's end
+// and comparing it again.
+func knownKey(s string, i int, keys []string, from int) (k, at int) {
+	for k = from; k < len(keys); k++ {
+		if j := i + 1 + len(keys[k]); j < len(s) && s[j] == '"' && s[i+1:j] == keys[k] {
+			return k, skipSpace(s, skipSpace(s, j+1)+1)
+		}
+	}
+	for k = range min(from, len(keys)) {
+		if j := i + 1 + len(keys[k]); j < len(s) && s[j] == '"' && s[i+1:j] == keys[k] {
+			return k, skipSpace(s, skipSpace(s, j+1)+1)
+		}
+	}
+	return -1, 0
+}
+
 // memberValue reads the key at i and returns it unescaped, with the offset
 // of the member's value.
 func memberValue(s string, i int) (name string, at int) {
@@ -96,8 +139,13 @@ func (d *doc) fieldsOf(v rv, p *reqPath, known []string, out []rv, o *Options, r
 	clear(out)
 	s, at := d.src, 0
 	for i, end, ok := d.members(v); ok; i, ok = d.next(i, end) {
-		name, j := memberValue(s, i)
-		if k := keyIndex(known, name, at); k >= 0 {
+		k, j := knownKey(s, i, known, at)
+		var name string
+		if k < 0 {
+			name, j = memberValue(s, i)
+			k = keyIndex(known, name, at)
+		}
+		if k >= 0 {
 			if out[k].j == 0 {
 				out[k] = d.valAt(j)
 				at = k + 1
@@ -128,8 +176,12 @@ func (d *doc) tallyOf(v rv, keys []string, out []rv, cnt []int) int {
 	s, n, at := d.src, 0, 0
 	for i, end, ok := d.members(v); ok; i, ok = d.next(i, end) {
 		n++
-		name, j := memberValue(s, i)
-		k := keyIndex(keys, name, at)
+		k, j := knownKey(s, i, keys, at)
+		if k < 0 {
+			var name string
+			name, j = memberValue(s, i)
+			k = keyIndex(keys, name, at)
+		}
 		if k >= 0 {
 			cnt[k]++
 		}
