@@ -65,7 +65,7 @@ func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, int, error
 			sb.b = b
 			return nil, 0, err
 		}
-		i = int(in.j)
+		i = in.j
 		n++
 	}
 	sb.b = append(b, "]}"...)

@@ -89,7 +89,7 @@ func (d *doc) appendSplits(b []byte, splits rv, p *reqPath, rep *Report) ([]byte
 			b = append(append(b, lit...), d.raw(f[x])...)
 		}
 		b = append(b, '}')
-		i = int(s.j)
+		i = s.j
 		k++
 	}
 	return append(b, "]}"...), nil
@@ -123,7 +123,7 @@ func (d *doc) appendFieldsArray(b []byte, out rv, p *reqPath, rep *Report) ([]by
 		} else {
 			w.b = append(w.b, "null"...)
 		}
-		i = int(v.j)
+		i = v.j
 	}
 	return append(w.close(), '}'), nil
 }

@@ -73,7 +73,7 @@ func (d *doc) createBodies(f [cKeys]rv, n int, o *Options, rep *Report) ([][]byt
 				break
 			}
 			fb.close(start)
-			i = int(file.j)
+			i = file.j
 			k++
 		}
 	}
@@ -251,7 +251,7 @@ func (d *doc) appendCreateFile(b []byte, f rv, p *reqPath, o *Options, rep *Repo
 		if b, err = d.appendOutputItem(b, item, &ip, o, rep); err != nil {
 			return b, err
 		}
-		i = int(item.j)
+		i = item.j
 		j++
 	}
 	if j == 0 {
