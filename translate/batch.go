@@ -38,77 +38,77 @@ func batchRequestBody(legacy []byte, o Options, rep *Report) ([]byte, int, error
 		return nil, 0, err
 	}
 	defer d.free()
-	var f [3]gjson.Result
-	if err := d.fields(root, nil, batchKeys, f[:], &o, rep); err != nil {
+	var f [3]rv
+	if err := d.fieldsOf(rvOf(root), nil, batchKeys, f[:], &o, rep); err != nil {
 		return nil, 0, err
 	}
-	if err := checkWorkflow(f[bWorkflowID], f[bVersion]); err != nil {
+	if err := d.checkWorkflow(f[bWorkflowID], f[bVersion]); err != nil {
 		return nil, 0, err
 	}
 	inputs := f[bInputs]
-	if !inputs.IsArray() {
+	if d.lead(inputs) != '[' {
 		return nil, 0, reqErr("inputs", "is required and must be an array")
 	}
 	sb := getBuf()
 	defer putBuf(sb)
-	b := appendWorkflow(append(sb.b, '{'), f[bWorkflowID], f[bVersion])
+	b := d.appendWorkflow(append(sb.b, '{'), f[bWorkflowID], f[bVersion])
 	b = append(b, `,"inputs":[`...)
 	n := 0
-	d.each(inputs, func(_ string, in gjson.Result) bool {
+	at := reqPath{key: "inputs", idx: -1}
+	for i, end, ok := d.members(inputs); ok; i, ok = d.next(i, end) {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		at := reqPath{key: "inputs", idx: -1}
+		in := d.valAt(i)
 		ip := at.elem(n)
-		b, err = d.appendBatchInput(b, in, &ip, &o, rep)
+		if b, err = d.appendBatchInput(b, in, &ip, &o, rep); err != nil {
+			sb.b = b
+			return nil, 0, err
+		}
+		i = in.j
 		n++
-		return err == nil
-	})
-	sb.b = b
-	if err != nil {
-		return nil, 0, err
 	}
 	sb.b = append(b, "]}"...)
 	return sb.result(), n, nil
 }
 
 // appendBatchInput converts one input; file wins over rawText ([silent]).
-func (d *doc) appendBatchInput(b []byte, in gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
-	if !in.IsObject() {
+func (d *doc) appendBatchInput(b []byte, in rv, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+	if d.lead(in) != '{' {
 		return b, errAt(p, "must be an object")
 	}
-	var f [4]gjson.Result
-	if err := d.fields(in, p, batchInputKeys, f[:], o, rep); err != nil {
+	var f [4]rv
+	if err := d.fieldsOf(in, p, batchInputKeys, f[:], o, rep); err != nil {
 		return b, err
 	}
 	for i, k := range [...]kind{kObject, kString, kObject, kObject} {
-		if err := kindAt(&f[i], p, batchInputKeys[i], k); err != nil {
+		if err := d.kindOf(f[i], p, batchInputKeys[i], k); err != nil {
 			return b, err
 		}
 	}
 	// Written as literals: what openObj, key and optObj would write.
 	file, text := f[biFile], f[biRawText]
 	switch {
-	case file.IsObject():
+	case d.lead(file) == '{':
 		fp := p.member("file")
 		var err error
-		if b, _, err = d.appendFile(append(b, `{"file":`...), file, &fp, batchFileKeys, o, rep); err != nil {
+		if b, _, err = d.appendFileOf(append(b, `{"file":`...), file, &fp, batchFileKeys, o, rep); err != nil {
 			return b, err
 		}
-		if text.Exists() && rep != nil {
+		if text.j != 0 && rep != nil {
 			tp := p.member("rawText")
 			rep.unmapped(tp.String())
 		}
-	case text.Type == gjson.String:
-		b = append(append(append(b, `{"file":{"text":`...), text.Raw...), '}')
+	case d.lead(text) == '"':
+		b = append(append(append(b, `{"file":{"text":`...), d.raw(text)...), '}')
 	default:
 		return b, errAt(p, "must have file or rawText")
 	}
-	if m := &f[biMetadata]; m.IsObject() {
-		b = append(append(b, `,"metadata":`...), m.Raw...)
+	if m := f[biMetadata]; d.lead(m) == '{' {
+		b = append(append(b, `,"metadata":`...), d.raw(m)...)
 	}
-	if s := &f[biSecrets]; s.IsObject() {
-		b = append(append(b, `,"secrets":`...), s.Raw...)
+	if s := f[biSecrets]; d.lead(s) == '{' {
+		b = append(append(b, `,"secrets":`...), d.raw(s)...)
 	}
 	return append(b, '}'), nil
 }

@@ -158,22 +158,29 @@ func BenchmarkRatioSmallResponses(b *testing.B) {
 // BenchmarkRatioRequests: the request transforms at their limits: a create
 // with 50 files each carrying an output override, and a 1,000-input batch.
 func BenchmarkRatioRequests(b *testing.B) {
-	file := `{"fileUrl":"https://files.example.org/inbox/1.pdf?sig=4f9c","fileName":"1.pdf",` +
-		`"outputs":[{"processorId":"cl_Mm1Nn3Bb5Vv7Cc9Xx1Zz","output":{"id":"invoice","type":"invoice","confidence":1}}]}`
-	create := repeatArray(`{"workflowId":"workflow_Hq2Rz8KpLm4vN7sT1aWc","version":"3","priority":20,"metadata":{"tenant":"northwind"},"files":[`,
-		file, `]}`, 50)
+	create, batch := requestBenchBodies()
 	b.Run("body=create_50_files", func(b *testing.B) {
 		benchTransform(b, create, func(in []byte) error {
 			_, err := createRequests(in, Options{}, nil)
 			return err
 		})
 	})
-	input := `{"file":{"fileUrl":"https://files.example.org/bulk/0001.pdf","fileName":"0001.pdf"},"metadata":{"row":1}}`
-	batch := repeatArray(`{"workflowId":"workflow_Hq2Rz8KpLm4vN7sT1aWc","version":"draft","inputs":[`, input, `]}`, 1000)
 	b.Run("body=batch_1000_inputs", func(b *testing.B) {
 		benchTransform(b, batch, func(in []byte) error {
 			_, _, err := batchRequestBody(in, Options{}, nil)
 			return err
 		})
 	})
+}
+
+// requestBenchBodies are the create (50 files, each with a classifier
+// override) and the batch (1,000 inputs) of the request benchmarks.
+func requestBenchBodies() (create, batch []byte) {
+	file := `{"fileUrl":"https://files.example.org/inbox/1.pdf?sig=4f9c","fileName":"1.pdf",` +
+		`"outputs":[{"processorId":"cl_Mm1Nn3Bb5Vv7Cc9Xx1Zz","output":{"id":"invoice","type":"invoice","confidence":1}}]}`
+	create = repeatArray(`{"workflowId":"workflow_Hq2Rz8KpLm4vN7sT1aWc","version":"3","priority":20,"metadata":{"tenant":"northwind"},"files":[`,
+		file, `]}`, 50)
+	input := `{"file":{"fileUrl":"https://files.example.org/bulk/0001.pdf","fileName":"0001.pdf"},"metadata":{"row":1}}`
+	batch = repeatArray(`{"workflowId":"workflow_Hq2Rz8KpLm4vN7sT1aWc","version":"draft","inputs":[`, input, `]}`, 1000)
+	return create, batch
 }

@@ -21,33 +21,38 @@ const (
 	pvValue
 )
 
-// appendProvided converts a legacy ProvidedProcessorOutput to the new one.
+// appendProvided is appendProvidedOf for a Result read from d.
+func (d *doc) appendProvided(b []byte, out gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
+	return d.appendProvidedOf(b, rvOf(out), p, rep)
+}
+
+// appendProvidedOf converts a legacy ProvidedProcessorOutput to the new one.
 // The shapes are tested in the order of mapping §3.1.3: splitter,
 // classifier, JSON extraction ({value} and nothing else), fields array;
 // one pass over out tells them apart.
-func (d *doc) appendProvided(b []byte, out gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
-	if !out.IsObject() {
+func (d *doc) appendProvidedOf(b []byte, out rv, p *reqPath, rep *Report) ([]byte, error) {
+	if d.lead(out) != '{' {
 		return b, errAt(p, "is required and must be an object")
 	}
-	var f [4]gjson.Result
+	var f [4]rv
 	var cnt [4]int
-	n := d.tally(out, providedKeys, f[:], cnt[:])
+	n := d.tallyOf(out, providedKeys, f[:], cnt[:])
 	switch {
-	case f[pvSplits].IsArray():
+	case d.lead(f[pvSplits]) == '[':
 		if n > cnt[pvSplits] {
 			d.dropExcept(out, p, rep, splitsOnly)
 		}
 		return d.appendSplits(b, f[pvSplits], p, rep)
-	case f[pvID].Type == gjson.String && f[pvType].Type == gjson.String:
+	case d.lead(f[pvID]) == '"' && d.lead(f[pvType]) == '"':
 		// confidence is dropped ([lossy]).
 		if n > cnt[pvID]+cnt[pvType] {
 			d.dropExcept(out, p, rep, classKeys)
 		}
-		b = append(append(b, `{"id":`...), f[pvID].Raw...)
-		b = append(append(b, `,"type":`...), f[pvType].Raw...)
+		b = append(append(b, `{"id":`...), d.raw(f[pvID])...)
+		b = append(append(b, `,"type":`...), d.raw(f[pvType])...)
 		return append(b, '}'), nil
-	case n == 1 && f[pvValue].IsObject():
-		return append(append(append(b, `{"value":`...), f[pvValue].Raw...), '}'), nil
+	case n == 1 && d.lead(f[pvValue]) == '{':
+		return append(append(append(b, `{"value":`...), d.raw(f[pvValue])...), '}'), nil
 	default:
 		return d.appendFieldsArray(b, out, p, rep)
 	}
@@ -55,25 +60,23 @@ func (d *doc) appendProvided(b []byte, out gjson.Result, p *reqPath, rep *Report
 
 // appendSplits keeps {classificationId, type, startPage, endPage} per
 // split; id, observation and identifier are dropped ([lossy]).
-func (d *doc) appendSplits(b []byte, splits gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
+func (d *doc) appendSplits(b []byte, splits rv, p *reqPath, rep *Report) ([]byte, error) {
 	b = append(b, `{"splits":[`...)
 	sp := p.member("splits")
 	k := 0
-	var err error
-	d.each(splits, func(_ string, s gjson.Result) bool {
+	for i, end, ok := d.members(splits); ok; i, ok = d.next(i, end) {
+		s := d.valAt(i)
 		at := sp.elem(k)
-		if !s.IsObject() {
-			err = errAt(&at, "must be an object")
-			return false
+		if d.lead(s) != '{' {
+			return b, errAt(&at, "must be an object")
 		}
-		var f [4]gjson.Result
+		var f [4]rv
 		var cnt [4]int
-		n := d.tally(s, providedSplitKeys, f[:], cnt[:])
-		for i, key := range providedSplitKeys {
-			if !providedSplitKinds[i].matches(f[i]) {
+		n := d.tallyOf(s, providedSplitKeys, f[:], cnt[:])
+		for x, key := range providedSplitKeys {
+			if want := providedSplitKinds[x]; !want.fits(d.lead(f[x])) {
 				kp := at.member(key)
-				err = errAt(&kp, "is required and must be "+kindNames[providedSplitKinds[i]])
-				return false
+				return b, errAt(&kp, "is required and must be "+kindNames[want])
 			}
 		}
 		if n > cnt[0]+cnt[1]+cnt[2]+cnt[3] {
@@ -82,15 +85,12 @@ func (d *doc) appendSplits(b []byte, splits gjson.Result, p *reqPath, rep *Repor
 		if k > 0 {
 			b = append(b, ',')
 		}
-		for i, lit := range splitLits {
-			b = append(append(b, lit...), f[i].Raw...)
+		for x, lit := range splitLits {
+			b = append(append(b, lit...), d.raw(f[x])...)
 		}
 		b = append(b, '}')
+		i = s.j
 		k++
-		return true
-	})
-	if err != nil {
-		return b, err
 	}
 	return append(b, "]}"...), nil
 }
@@ -99,34 +99,31 @@ func (d *doc) appendSplits(b []byte, splits gjson.Result, p *reqPath, rep *Repor
 // into {value: {fieldId: value}}. type, confidence and page are dropped
 // ([lossy]). [silent] An entry without value becomes null, because the new
 // API wants every schema property present.
-func (d *doc) appendFieldsArray(b []byte, out gjson.Result, p *reqPath, rep *Report) ([]byte, error) {
+func (d *doc) appendFieldsArray(b []byte, out rv, p *reqPath, rep *Report) ([]byte, error) {
 	w := openObj(append(b, `{"value":`...))
-	var err error
-	d.each(out, func(name string, v gjson.Result) bool {
-		var f [2]gjson.Result
+	for i, end, ok := d.members(out); ok; i, ok = d.next(i, end) {
+		name, j := memberValue(d.src, i)
+		v := d.valAt(j)
+		var f [2]rv
 		var cnt [2]int
 		n := 0
-		if v.IsObject() {
-			n = d.tally(v, fieldKeys, f[:], cnt[:])
+		if d.lead(v) == '{' {
+			n = d.tallyOf(v, fieldKeys, f[:], cnt[:])
 		}
-		if f[0].Type != gjson.String {
-			err = errAt(p, "matches none of the legacy output shapes (splitter, classifier, {value}, fields array)")
-			return false
+		if d.lead(f[0]) != '"' {
+			return w.b, errAt(p, "matches none of the legacy output shapes (splitter, classifier, {value}, fields array)")
 		}
 		if n > cnt[0]+cnt[1] {
 			fp := p.member(name)
 			d.dropExcept(v, &fp, rep, fieldKeys)
 		}
 		w.key(name)
-		if f[1].Exists() {
-			w.b = append(w.b, f[1].Raw...)
+		if f[1].j != 0 {
+			w.b = append(w.b, d.raw(f[1])...)
 		} else {
 			w.b = append(w.b, "null"...)
 		}
-		return true
-	})
-	if err != nil {
-		return w.b, err
+		i = v.j
 	}
 	return append(w.close(), '}'), nil
 }

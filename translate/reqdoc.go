@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/tidwall/gjson"
@@ -107,51 +108,20 @@ func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Res
 	return nil
 }
 
-// tally reads object r in one pass: the first occurrence of each of keys
-// into out, how many members bear each key into cnt, and the member count.
-func (d *doc) tally(r gjson.Result, keys []string, out []gjson.Result, cnt []int) int {
-	clear(out)
-	clear(cnt)
-	if !r.IsObject() {
-		return 0 // callers check: an object is required
-	}
-	s, n, at := d.src, 0, 0
-	for i, end, ok := d.first(r); ok; i, ok = d.next(i, end) {
-		n++
-		raw, name := readString(s, i)
-		i = skipSpace(s, i+len(raw))
-		i = skipSpace(s, i+1) // the colon
-		k := keyIndex(keys, name, at)
-		if k >= 0 {
-			cnt[k]++
-		}
-		if k >= 0 && cnt[k] == 1 {
-			d.load(i, &out[k])
-			at = k + 1
-			i += len(out[k].Raw)
-		} else {
-			i = d.skip(i)
-		}
-	}
-	return n
-}
-
 // dropExcept records every member of object r outside keep as unmapped
-// (lossy drops). Callers skip it when tally found nothing to drop.
-func (d *doc) dropExcept(r gjson.Result, p *reqPath, rep *Report, keep []string) {
+// (lossy drops). Callers skip it when tallyOf found nothing to drop.
+func (d *doc) dropExcept(r rv, p *reqPath, rep *Report, keep []string) {
 	if rep == nil {
 		return
 	}
-	d.each(r, func(name string, _ gjson.Result) bool {
-		for _, k := range keep {
-			if name == k {
-				return true
-			}
+	for i, end, ok := d.members(r); ok; i, ok = d.next(i, end) {
+		name, j := memberValue(d.src, i)
+		i = d.skip(j)
+		if !slices.Contains(keep, name) {
+			at := p.member(name)
+			rep.unmapped(at.String())
 		}
-		at := p.member(name)
-		rep.unmapped(at.String())
-		return true
-	})
+	}
 }
 
 // kindAt returns a 400 when an optional member key of the object at p is

@@ -1,10 +1,6 @@
 package translate
 
-import (
-	"strconv"
-
-	"github.com/tidwall/gjson"
-)
+import "strconv"
 
 // defaultMaxFiles is the legacy per-request limit on files[] (L§3.1).
 const defaultMaxFiles = 50
@@ -38,17 +34,17 @@ func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 		return nil, err
 	}
 	defer d.free()
-	var f [cKeys]gjson.Result
-	if err := d.fields(root, nil, createKeys, f[:], &o, rep); err != nil {
+	var f [cKeys]rv
+	if err := d.fieldsOf(rvOf(root), nil, createKeys, f[:], &o, rep); err != nil {
 		return nil, err
 	}
-	if err := checkWorkflow(f[cWorkflowID], f[cVersion]); err != nil {
+	if err := d.checkWorkflow(f[cWorkflowID], f[cVersion]); err != nil {
 		return nil, err
 	}
-	if err := kindAt(&f[cPriority], nil, "priority", kNumber); err != nil {
+	if err := d.kindOf(f[cPriority], nil, "priority", kNumber); err != nil {
 		return nil, err
 	}
-	if err := kindAt(&f[cMetadata], nil, "metadata", kObject); err != nil {
+	if err := d.kindOf(f[cMetadata], nil, "metadata", kObject); err != nil {
 		return nil, err
 	}
 	n, err := d.createInputs(f[cFiles], f[cRawTexts], &o)
@@ -60,38 +56,35 @@ func createRequests(legacy []byte, o Options, rep *Report) ([][]byte, error) {
 
 // createBodies writes the n fan-out bodies of a checked create body whose
 // members are f, in one pooled buffer, and cuts them from one copy of it.
-func (d *doc) createBodies(f [cKeys]gjson.Result, n int, o *Options, rep *Report) ([][]byte, error) {
+func (d *doc) createBodies(f [cKeys]rv, n int, o *Options, rep *Report) ([][]byte, error) {
 	sb := getBuf()
 	defer putBuf(sb)
 	// Until the bodies are copied out, out[i] only carries body i's length.
-	fb := fanout{b: sb.b, out: make([][]byte, 0, n), f: f}
-	if !f[cFiles].IsArray() {
-		f[cFiles] = gjson.Result{} // null: each would visit it as itself
-	}
-	if !f[cRawTexts].IsArray() {
-		f[cRawTexts] = gjson.Result{}
-	}
+	fb := fanout{d: d, b: sb.b, out: make([][]byte, 0, n), f: f}
 	files := reqPath{key: "files", idx: -1}
-	i := 0
 	var err error
-	d.each(f[cFiles], func(_ string, file gjson.Result) bool {
-		start := fb.open()
-		fp := files.elem(i)
-		fb.b, err = d.appendCreateFile(fb.b, file, &fp, o, rep)
-		if err != nil {
-			return false
-		}
-		fb.close(start)
-		i++
-		return true
-	})
-	if err == nil {
-		d.each(f[cRawTexts], func(_ string, t gjson.Result) bool {
+	if d.lead(f[cFiles]) == '[' {
+		k := 0
+		for i, end, ok := d.members(f[cFiles]); ok; i, ok = d.next(i, end) {
+			file := d.valAt(i)
 			start := fb.open()
-			fb.b = append(append(append(fb.b, `"file":{"text":`...), t.Raw...), '}')
+			fp := files.elem(k)
+			if fb.b, err = d.appendCreateFile(fb.b, file, &fp, o, rep); err != nil {
+				break
+			}
 			fb.close(start)
-			return true
-		})
+			i = file.j
+			k++
+		}
+	}
+	if err == nil && d.lead(f[cRawTexts]) == '[' {
+		for i, end, ok := d.members(f[cRawTexts]); ok; i, ok = d.next(i, end) {
+			j := d.skip(i)
+			start := fb.open()
+			fb.b = append(append(append(fb.b, `"file":{"text":`...), d.src[i:j]...), '}')
+			fb.close(start)
+			i = j
+		}
 	}
 	sb.b = fb.b
 	if err != nil {
@@ -104,17 +97,18 @@ func (d *doc) createBodies(f [cKeys]gjson.Result, n int, o *Options, rep *Report
 // the same head, `{"workflow":{…},`, and ends with the same tail
 // (priority, metadata, '}'): both are written once and copied after.
 type fanout struct {
+	d          *doc
 	b          []byte
 	out        [][]byte
-	f          [cKeys]gjson.Result // a copy: a slice of the caller's would move it to the heap
-	head, tail [2]int              // where their first copies are in b
+	f          [cKeys]rv
+	head, tail [2]int // where their first copies are in b
 }
 
 // open starts a body and returns its offset.
 func (s *fanout) open() int {
 	start := len(s.b)
 	if s.head[1] == 0 {
-		s.b = appendWorkflow(append(s.b, '{'), s.f[cWorkflowID], s.f[cVersion])
+		s.b = s.d.appendWorkflow(append(s.b, '{'), s.f[cWorkflowID], s.f[cVersion])
 		s.b = append(s.b, ',')
 		s.head = [2]int{start, len(s.b)}
 	} else {
@@ -127,7 +121,7 @@ func (s *fanout) open() int {
 func (s *fanout) close(start int) {
 	at := len(s.b)
 	if s.tail[1] == 0 {
-		s.b = appendCreateTail(s.b, s.f[:])
+		s.b = s.d.appendCreateTail(s.b, s.f[cPriority], s.f[cMetadata])
 		s.tail = [2]int{at, len(s.b)}
 	} else {
 		s.b = append(s.b, s.b[s.tail[0]:s.tail[1]]...)
@@ -149,65 +143,65 @@ func splitBodies(all []byte, out [][]byte) [][]byte {
 }
 
 // checkWorkflow validates workflowId and version (create and batch).
-func checkWorkflow(id, ver gjson.Result) error {
-	if absent(id) {
+func (d *doc) checkWorkflow(id, ver rv) error {
+	switch d.lead(id) {
+	case 0, 'n':
 		return reqErr("workflowId", "is required")
-	}
-	if id.Type != gjson.String {
+	case '"':
+	default:
 		return reqErr("workflowId", "must be a string")
 	}
-	if id.Str == "" {
+	if id.j-id.i == 2 { // "" (an escape never unescapes to nothing)
 		return reqErr("workflowId", "must not be empty")
 	}
-	return kindAt(&ver, nil, "version", kString)
+	return d.kindOf(ver, nil, "version", kString)
 }
 
 // appendWorkflow writes the new `"workflow":{…}` member of a checked workflowId and version.
-func appendWorkflow(b []byte, id, ver gjson.Result) []byte {
-	b = append(b, `"workflow":`...)
-	w := openObj(b)
-	w.raw("id", id.Raw)
+func (d *doc) appendWorkflow(b []byte, id, ver rv) []byte {
+	b = append(append(b, `"workflow":{"id":`...), d.raw(id)...)
 	// [silent] "latest" means what a missing version means (mapping §3.1.2).
-	if ver.Type == gjson.String && ver.Str != "" && ver.Str != "latest" {
-		w.raw("version", ver.Raw)
+	if d.lead(ver) == '"' && ver.j-ver.i > 2 && d.str(ver) != "latest" {
+		b = append(append(b, `,"version":`...), d.raw(ver)...)
 	}
-	return w.close()
+	return append(b, '}')
 }
 
 // appendCreateTail closes a fan-out body with the members every body
 // shares after the file: priority and metadata, copied verbatim.
-func appendCreateTail(b []byte, f []gjson.Result) []byte {
-	if p := f[cPriority]; p.Type == gjson.Number {
-		b = append(append(b, `,"priority":`...), p.Raw...)
+func (d *doc) appendCreateTail(b []byte, prio, meta rv) []byte {
+	if kNumber.fits(d.lead(prio)) {
+		b = append(append(b, `,"priority":`...), d.raw(prio)...)
 	}
-	if m := f[cMetadata]; m.IsObject() {
-		b = append(append(b, `,"metadata":`...), m.Raw...)
+	if d.lead(meta) == '{' {
+		b = append(append(b, `,"metadata":`...), d.raw(meta)...)
 	}
 	return append(b, '}')
 }
 
 // createInputs checks files/rawTexts types and the file limit and returns
 // the number of fan-out bodies.
-func (d *doc) createInputs(files, texts gjson.Result, o *Options) (int, error) {
-	if err := kindAt(&files, nil, "files", kArray); err != nil {
+func (d *doc) createInputs(files, texts rv, o *Options) (int, error) {
+	if err := d.kindOf(files, nil, "files", kArray); err != nil {
 		return 0, err
 	}
-	if err := kindAt(&texts, nil, "rawTexts", kArray); err != nil {
+	if err := d.kindOf(texts, nil, "rawTexts", kArray); err != nil {
 		return 0, err
 	}
-	// Absent and null count as empty (each would visit a null as itself).
+	// Absent and null count as empty.
 	nf, nt, bad := 0, 0, -1
-	if files.IsArray() {
-		d.each(files, func(string, gjson.Result) bool { nf++; return true })
+	if d.lead(files) == '[' {
+		for i, end, ok := d.members(files); ok; i, ok = d.next(d.skip(i), end) {
+			nf++
+		}
 	}
-	if texts.IsArray() {
-		d.each(texts, func(_ string, t gjson.Result) bool {
-			if t.Type != gjson.String && bad < 0 {
+	if d.lead(texts) == '[' {
+		for i, end, ok := d.members(texts); ok; i, ok = d.next(d.skip(i), end) {
+			if d.src[i] != '"' && bad < 0 {
 				bad = nt
 			}
 			nt++
-			return true
-		})
+		}
 	}
 	if nf == 0 && nt == 0 {
 		return 0, reqErr("files", "or rawTexts must contain at least one entry")
@@ -232,33 +226,33 @@ func (d *doc) createInputs(files, texts gjson.Result, o *Options) (int, error) {
 }
 
 // appendCreateFile writes `"file":{…}[,"outputs":[…]]` for files[i].
-func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+func (d *doc) appendCreateFile(b []byte, f rv, p *reqPath, o *Options, rep *Report) ([]byte, error) {
 	b = append(b, `"file":`...)
-	b, outs, err := d.appendFile(b, f, p, createFileKeys, o, rep)
+	b, outs, err := d.appendFileOf(b, f, p, createFileKeys, o, rep)
 	if err != nil {
 		return b, err
 	}
-	if err := kindAt(&outs, p, "outputs", kArray); err != nil {
+	if err := d.kindOf(outs, p, "outputs", kArray); err != nil {
 		return b, err
 	}
-	if !outs.IsArray() {
+	if d.lead(outs) != '[' {
 		return b, nil
 	}
 	mark := len(b)
 	b = append(b, `,"outputs":[`...)
 	op := p.member("outputs")
 	j := 0
-	d.each(outs, func(_ string, item gjson.Result) bool {
+	for i, end, ok := d.members(outs); ok; i, ok = d.next(i, end) {
 		if j > 0 {
 			b = append(b, ',')
 		}
+		item := d.valAt(i)
 		ip := op.elem(j)
-		b, err = d.appendOutputItem(b, item, &ip, o, rep)
+		if b, err = d.appendOutputItem(b, item, &ip, o, rep); err != nil {
+			return b, err
+		}
+		i = item.j
 		j++
-		return err == nil
-	})
-	if err != nil {
-		return b, err
 	}
 	if j == 0 {
 		return b[:mark], nil // an empty outputs array is left out
@@ -267,28 +261,32 @@ func (d *doc) appendCreateFile(b []byte, f gjson.Result, p *reqPath, o *Options,
 }
 
 // appendOutputItem converts one {processorId, output} override (§3.1.3).
-func (d *doc) appendOutputItem(b []byte, item gjson.Result, p *reqPath, o *Options, rep *Report) ([]byte, error) {
-	if !item.IsObject() {
+func (d *doc) appendOutputItem(b []byte, item rv, p *reqPath, o *Options, rep *Report) ([]byte, error) {
+	if d.lead(item) != '{' {
 		return b, errAt(p, "must be an object")
 	}
-	var f [2]gjson.Result
-	if err := d.fields(item, p, outputItemKeys, f[:], o, rep); err != nil {
+	var f [2]rv
+	if err := d.fieldsOf(item, p, outputItemKeys, f[:], o, rep); err != nil {
 		return b, err
 	}
 	pid := f[0]
-	if pid.Type != gjson.String || pid.Str == "" {
+	if d.lead(pid) != '"' || pid.j-pid.i == 2 {
 		at := p.member("processorId")
 		return b, errAt(&at, "is required and must be a string")
 	}
 	b = append(b, `{"processorId":`...)
-	if alias, ok := o.ProcessorAliases[pid.Str]; ok {
+	alias, ok := "", false
+	if len(o.ProcessorAliases) > 0 { // skips the map call when there are none
+		alias, ok = o.ProcessorAliases[d.str(pid)]
+	}
+	if ok {
 		b = appendString(b, alias)
 	} else {
-		b = append(b, pid.Raw...)
+		b = append(b, d.raw(pid)...)
 	}
 	b = append(b, `,"output":`...)
 	at := p.member("output")
-	b, err := d.appendProvided(b, f[1], &at, rep)
+	b, err := d.appendProvidedOf(b, f[1], &at, rep)
 	if err != nil {
 		return b, err
 	}

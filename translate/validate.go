@@ -79,49 +79,55 @@ const (
 	fOutputs
 )
 
-// appendFile maps a legacy {fileUrl?, fileId?, fileName?} to a new file
+// appendFile is appendFileOf for a Result read from d.
+func (d *doc) appendFile(b []byte, f gjson.Result, p *reqPath, known []string, o *Options, rep *Report) ([]byte, gjson.Result, error) {
+	b, outs, err := d.appendFileOf(b, rvOf(f), p, known, o, rep)
+	return b, d.result(outs), err
+}
+
+// appendFileOf maps a legacy {fileUrl?, fileId?, fileName?} to a new file
 // input: the id wins ([silent]), FileFromId has no name ([lossy]). known
 // is createFileKeys or batchFileKeys; with the former it also returns the
 // outputs member, read in the same pass.
-func (d *doc) appendFile(b []byte, f gjson.Result, p *reqPath, known []string, o *Options, rep *Report) ([]byte, gjson.Result, error) {
-	var none gjson.Result
-	if !f.IsObject() {
-		return b, none, errAt(p, "must be an object")
+func (d *doc) appendFileOf(b []byte, f rv, p *reqPath, known []string, o *Options, rep *Report) ([]byte, rv, error) {
+	if d.lead(f) != '{' {
+		return b, rv{}, errAt(p, "must be an object")
 	}
-	var m [4]gjson.Result
-	if err := d.fields(f, p, known, m[:len(known)], o, rep); err != nil {
-		return b, none, err
+	var m [4]rv
+	if err := d.fieldsOf(f, p, known, m[:len(known)], o, rep); err != nil {
+		return b, rv{}, err
 	}
 	id, url, name := m[fFileID], m[fFileURL], m[fFileName]
-	if err := kindAt(&id, p, "fileId", kString); err != nil {
-		return b, none, err
+	if err := d.kindOf(id, p, "fileId", kString); err != nil {
+		return b, rv{}, err
 	}
-	if err := kindAt(&url, p, "fileUrl", kString); err != nil {
-		return b, none, err
+	if err := d.kindOf(url, p, "fileUrl", kString); err != nil {
+		return b, rv{}, err
 	}
-	if err := kindAt(&name, p, "fileName", kString); err != nil {
-		return b, none, err
+	if err := d.kindOf(name, p, "fileName", kString); err != nil {
+		return b, rv{}, err
 	}
-	// Written as literals: what openObj, raw and optStr would write.
+	// Written as literals: what openObj, raw and optStr would write. A
+	// string longer than "" is not empty: no escape unescapes to nothing.
 	switch {
-	case id.Type == gjson.String && id.Str != "":
-		b = append(append(append(b, `{"id":`...), id.Raw...), '}')
-		if rep != nil && url.Type == gjson.String {
+	case d.lead(id) == '"' && id.j-id.i > 2:
+		b = append(append(append(b, `{"id":`...), d.raw(id)...), '}')
+		if rep != nil && d.lead(url) == '"' {
 			at := p.member("fileUrl")
 			rep.unmapped(at.String())
 		}
-		if rep != nil && name.Type == gjson.String {
+		if rep != nil && d.lead(name) == '"' {
 			at := p.member("fileName")
 			rep.unmapped(at.String())
 		}
-	case url.Type == gjson.String && url.Str != "":
-		b = append(append(b, `{"url":`...), url.Raw...)
-		if name.Type == gjson.String {
-			b = append(append(b, `,"name":`...), name.Raw...)
+	case d.lead(url) == '"' && url.j-url.i > 2:
+		b = append(append(b, `{"url":`...), d.raw(url)...)
+		if d.lead(name) == '"' {
+			b = append(append(b, `,"name":`...), d.raw(name)...)
 		}
 		b = append(b, '}')
 	default:
-		return b, none, errAt(p, "must have fileUrl or fileId")
+		return b, rv{}, errAt(p, "must have fileUrl or fileId")
 	}
 	return b, m[fOutputs], nil
 }
