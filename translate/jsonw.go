@@ -161,10 +161,14 @@ const hexDigits = "0123456789abcdef"
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD so
 // the output is always valid JSON, whatever bytes the input carried.
 func appendString(b []byte, s string) []byte {
+	if plainASCII(s) { // keys and most values: copied as they are
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	b = append(b, '"')
-	// Keys and most values are plain ASCII: skip them eight bytes at a time
-	// (a quote, a backslash, a control character or a byte of a multi-byte
-	// sequence stops the skip and is handled below, byte by byte).
+	// Skip the plain ASCII before the first byte to escape or decode eight
+	// bytes at a time; from there on, byte by byte.
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		if v := word(s[i : i+8]); specialMask(v)|v&0x8080808080808080 != 0 {
@@ -208,4 +212,36 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainASCII reports whether s has nothing to escape: no quote, backslash,
+// control character or byte above 0x7f. It reads s a word at a time, the
+// last (or only) word overlapping the one before: constant keys are most
+// of what the writers write, and a byte-wise loop over their tails was a
+// third of appendString's time.
+func plainASCII(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var v uint64
+	switch n := len(s); {
+	case n >= 8:
+		for i := 0; i+8 < n; i += 8 {
+			if w := word(s[i : i+8]); specialMask(w)|w&highs != 0 {
+				return false
+			}
+		}
+		v = word(s[n-8:])
+	case n >= 4: // two overlapping halves cover every byte
+		v = uint64(word4(s[:4])) | uint64(word4(s[n-4:]))<<32
+	case n > 0: // the first, middle and last bytes are all of s; s[0] fills the rest
+		v = uint64(s[0])*ones&^0xffff00 | uint64(s[n/2])<<8 | uint64(s[n-1])<<16
+	default:
+		return true
+	}
+	return specialMask(v)|v&highs == 0
+}
+
+// word4 reads four bytes as a little-endian word (see word).
+func word4(w string) uint32 {
+	_ = w[3]
+	return uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24
 }

@@ -1,9 +1,13 @@
 package translate
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestAppendTimeMatchesAppendFormat holds the hand-written time formatter to
@@ -31,4 +35,64 @@ func TestAppendTimeMatchesAppendFormat(t *testing.T) {
 			t.Fatalf("appendTime(%v) = %s, want x%s", tm, got, want(tm))
 		}
 	}
+}
+
+// TestPlainASCII checks the word-at-a-time test against a byte-wise one for
+// every length up to 40 with each special byte (and a multi-byte sequence)
+// at every position.
+func TestPlainASCII(t *testing.T) {
+	byteWise := func(s string) bool {
+		for _, c := range []byte(s) {
+			if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 0; n <= 40; n++ {
+		base := []byte(strings.Repeat("aZ09_-./ ~{}", 4)[:n])
+		if !plainASCII(string(base)) {
+			t.Fatalf("plainASCII(%q) = false", base)
+		}
+		for pos := range n {
+			for _, c := range []byte{0, 0x1f, '"', '\\', 0x7f, 0x80, 0xc3, 0xff, 0x21, 0x5b, 0x5d, 0x20} {
+				s := slices.Clone(base)
+				s[pos] = c
+				if got, want := plainASCII(string(s)), byteWise(string(s)); got != want {
+					t.Fatalf("plainASCII(%q) = %v, want %v", s, got, want)
+				}
+				if got, want := string(appendString(nil, string(s))), slowString(string(s)); got != want {
+					t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// slowString is appendString's escaping written byte by byte through
+// encoding/json's rules as the writers use them (invalid UTF-8 → U+FFFD).
+func slowString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\ufffd") {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == utf8.RuneError:
+			b.WriteString(`\ufffd`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
