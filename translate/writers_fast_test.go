@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
 )
 
 // TestAppendTimeMatchesAppendFormat holds the hand-written time formatter to
@@ -95,4 +97,51 @@ func slowString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// TestPickMatchesGet: pick reads several keys in one pass exactly as a
+// gjson Get per key does, whatever the member order, with escaped keys that
+// equal a wanted one, duplicates (the first wins), a wanted key that is a
+// prefix of another, and a wanted key ending in a backslash, which the
+// in-place comparison must not take for the key `a\"…`.
+func TestPickMatchesGet(t *testing.T) {
+	keys := []string{"id", "name", "idx", `a\`, "status", ""}
+	for _, in := range []string{
+		`{"id":1,"name":"n","idx":2,"a\\":3,"status":"s","":4}`,
+		`{"status":"s","":4,"a\\":3,"idx":2,"name":"n","id":1}`,
+		`{"i\u0064":1,"id":2,"nam\u0065":"e","name":"n"}`,
+		`{"a\"":1,"a\\":2,"a\\\\":3}`,
+		`{"idx":0,"a\"":1,"a\\":2}`,
+		`{"idx":{"id":0},"id":[1,{"name":2}],"x":"id\"","name":"q"}`,
+		`{ "id" : 1 , "name" :"n",` + "\n\t" + `"idx":3 }`,
+		`{"id":1,"id":2,"name":null,"name":3}`,
+		`{"":1,"idx":2}`, `{}`, `{"i":1,"ids":2,"id":3}`,
+	} {
+		d, root, ok := parseDoc([]byte(in))
+		if !ok {
+			t.Fatalf("invalid test input %s", in)
+		}
+		out := make([]gjson.Result, len(keys))
+		d.pick(root, keys, out)
+		for k, key := range keys {
+			want := firstMember(gjson.Parse(in), key)
+			if out[k].Raw != want.Raw || out[k].Type != want.Type || out[k].Str != want.Str {
+				t.Errorf("%s: pick %q = %q, want %q", in, key, out[k].Raw, want.Raw)
+			}
+		}
+		d.free()
+	}
+}
+
+// firstMember is gjson's reading of member key of obj (the first of
+// duplicates), by iteration, since a gjson path cannot name every key.
+func firstMember(obj gjson.Result, key string) (r gjson.Result) {
+	obj.ForEach(func(k, v gjson.Result) bool {
+		if k.Str == key {
+			r = v
+			return false
+		}
+		return true
+	})
+	return r
 }
