@@ -275,6 +275,9 @@ func (d *doc) pick(r gjson.Result, keys []string, out []gjson.Result) {
 			i = j + 1
 			continue
 		}
+		if j == end { // the last member
+			return
+		}
 		i, ok = d.next(j, end)
 	}
 }

@@ -138,21 +138,23 @@ func (d *doc) appendArray(b []byte, arr gjson.Result, fn func(b []byte, v gjson.
 	if !arr.IsArray() {
 		return append(b, ']')
 	}
+	// A loop of its own rather than each: one closure call per element
+	// instead of two.
 	n := 0
-	d.each(arr, func(_ string, v gjson.Result) bool {
+	var v gjson.Result
+	for i, end, ok := d.first(arr); ok; i, ok = d.next(i+len(v.Raw), end) {
+		d.load(i, &v)
 		mark := len(b)
 		if n > 0 {
 			b = append(b, ',')
 		}
-		var ok bool
-		b, ok = fn(b, v)
-		if !ok {
+		var kept bool
+		if b, kept = fn(b, v); !kept {
 			b = b[:mark]
-			return true
+			continue
 		}
 		n++
-		return true
-	})
+	}
 	return append(b, ']')
 }
 
