@@ -75,6 +75,8 @@ func writeCreateResponse(sb *scratch, newRuns [][]byte, rc RunContext, o Options
 const (
 	rObject = iota
 	rID
+	rWorkflow
+	rWorkflowVersion
 	rDashboardURL
 	rStatus
 	rMetadata
@@ -90,15 +92,15 @@ const (
 	rStartTime
 	rEndTime
 	rStepRuns
-	rWorkflow
-	rWorkflowVersion
 	rUsage
 	runKeyCount
 )
 
-var runKeys = []string{"object", "id", "dashboardUrl", "status", "metadata", "batchId", "files",
-	"failureReason", "failureMessage", "initialRunAt", "reviewedByUser", "reviewed", "rejectionNote",
-	"reviewedAt", "startTime", "endTime", "stepRuns", "workflow", "workflowVersion", "usage"}
+// runKeys are in the order the API writes them (pick compares the key it
+// expects next in place).
+var runKeys = []string{"object", "id", "workflow", "workflowVersion", "dashboardUrl", "status", "metadata",
+	"batchId", "files", "failureReason", "failureMessage", "initialRunAt", "reviewedByUser", "reviewed",
+	"rejectionNote", "reviewedAt", "startTime", "endTime", "stepRuns", "usage"}
 
 // checkRunShape rejects bodies that are not a WorkflowRun at all; anything
 // finer is tolerated field by field so one odd value does not fail a run.
