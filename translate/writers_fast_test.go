@@ -145,3 +145,31 @@ func firstMember(obj gjson.Result, key string) (r gjson.Result) {
 	})
 	return r
 }
+
+// TestKeyEveryLength: obj.key writes what appendString and a colon write,
+// for keys of every length up to 40 with each special byte at every
+// position, whether or not the buffer has room for the one-pass copy.
+func TestKeyEveryLength(t *testing.T) {
+	for n := 0; n <= 40; n++ {
+		base := []byte(strings.Repeat("aZ09_-./ ~{}", 4)[:n])
+		variants := [][]byte{base}
+		for pos := range n {
+			for _, c := range []byte{0, 0x1f, '"', '\\', 0x7f, 0x80, 0xff, 0x21, 0x20} {
+				s := slices.Clone(base)
+				s[pos] = c
+				variants = append(variants, s)
+			}
+		}
+		for _, k := range variants {
+			want := `{"x":1,` + string(appendString(nil, string(k))) + `:2}`
+			for _, room := range []int{0, 64} {
+				w := openObj(make([]byte, 0, room))
+				w.raw("x", "1")
+				w.raw(string(k), "2")
+				if got := string(w.close()); got != want {
+					t.Fatalf("key %q (room %d): %s, want %s", k, room, got, want)
+				}
+			}
+		}
+	}
+}
