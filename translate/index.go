@@ -252,21 +252,52 @@ func (d *doc) pick(r gjson.Result, keys []string, out []gjson.Result) {
 		return
 	}
 	s, found, at := d.src, 0, 0
-	for i, end, ok := d.first(r); ok; {
-		raw, key := readString(s, i)
-		i = skipSpace(s, i+len(raw))
-		i = skipSpace(s, i+1) // the colon
-		if k := keyIndex(keys, key, at); k >= 0 && out[k].Raw == "" {
-			d.load(i, &out[k])
+	i, end, ok := d.first(r)
+	for ok { // i is at a member's key
+		k, j := d.matchKey(keys, at, i)
+		if s[j] == ':' { // compact JSON: no space to skip
+			j++
+		} else {
+			j = skipSpace(s, j) + 1
+		}
+		j = skipSpace(s, j) // the value
+		if k >= 0 && out[k].Raw == "" {
+			d.load(j, &out[k])
 			if found++; found == len(keys) {
 				return
 			}
 			at = k + 1
-			i, ok = d.next(i+len(out[k].Raw), end)
+			j += len(out[k].Raw)
+		} else {
+			j = d.skip(j)
+		}
+		if j < end && s[j] == ',' && s[j+1] == '"' { // compact JSON again
+			i = j + 1
 			continue
 		}
-		i, ok = d.next(d.skip(i), end)
+		if j == end { // the last member
+			return
+		}
+		i, ok = d.next(j, end)
 	}
+}
+
+// matchKey reads the key at i and returns its position in keys (or -1) and
+// the offset just past it. The key expected next, keys[at], is compared in
+// place first: an unescaped key equal to it ends exactly where it does, so
+// the usual match costs neither a scan for the key's end nor a lookup.
+func (d *doc) matchKey(keys []string, at, i int) (k, next int) {
+	s := d.src
+	if at < len(keys) {
+		// A quote after want closes the key unless want ends in a backslash.
+		if want := keys[at]; want != "" && want[len(want)-1] != '\\' {
+			if e := i + 1 + len(want); e < len(s) && s[e] == '"' && s[i+1:e] == want {
+				return at, e + 1
+			}
+		}
+	}
+	raw, key := readString(s, i)
+	return keyIndex(keys, key, at), i + len(raw)
 }
 
 // keyIndex returns the position of key in keys, or -1. It starts looking at
@@ -330,6 +361,14 @@ func (d *doc) skip(i int) int {
 	case '{', '[':
 		return d.end(i)
 	case '"':
+		for j := i + 1; j+8 <= len(s); j += 8 { // nextSpecial, written out
+			if m := specialMask(word(s[j : j+8])); m != 0 {
+				if j += bits.TrailingZeros64(m) >> 3; s[j] == '"' {
+					return j + 1
+				}
+				break
+			}
+		}
 		return stringEnd(s, i)
 	case 't', 'n':
 		return i + 4

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,6 +47,9 @@ func sameTree(t *testing.T, d *doc, r, g gjson.Result, path string) {
 	})
 	if n != len(vals) {
 		t.Fatalf("%s: doc visits %d members, gjson %d", path, len(vals), n)
+	}
+	if r.IsObject() {
+		checkPick(t, d, r, g, keys, path)
 	}
 	if r.IsArray() && n > 0 && d.get(r, "0").Raw != g.Get("0").Raw {
 		t.Fatalf("%s: get(0) differs", path)
@@ -134,6 +138,42 @@ func TestAppendStringEveryOffset(t *testing.T) {
 			must(t, json.Unmarshal([]byte(want), &w))
 			if g != w || !json.Valid(got) {
 				t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+			}
+		}
+	}
+}
+
+// checkPick reads the members of object r with pick, several keys in one
+// pass, as the writers do: in the document's order, in reverse (every
+// match after the first is out of order), and shuffled among the writers'
+// own key lists, plus a key that is missing; each must be what gjson finds
+// first under that key.
+func checkPick(t *testing.T, d *doc, r, g gjson.Result, keys []string, path string) {
+	t.Helper()
+	// The writers' lists name each key once.
+	var uniq []string
+	for _, k := range keys {
+		if !slices.Contains(uniq, k) {
+			uniq = append(uniq, k)
+		}
+	}
+	rev := slices.Clone(uniq)
+	slices.Reverse(rev)
+	mixed := slices.Clone(runKeys)
+	for _, k := range append(append(slices.Clone(stepRunKeys), uniq...), "no such key") {
+		if !slices.Contains(mixed, k) {
+			mixed = append(mixed, k)
+		}
+	}
+	for _, list := range [][]string{uniq, rev, mixed} {
+		if len(list) > 64 {
+			list = list[:64]
+		}
+		out := make([]gjson.Result, len(list))
+		d.pick(r, list, out)
+		for k, key := range list {
+			if want := firstMember(g, key); out[k].Raw != want.Raw || out[k].Type != want.Type || out[k].Str != want.Str {
+				t.Fatalf("%s: pick %q of %q = %q, gjson %q", path, key, list, out[k].Raw, want.Raw)
 			}
 		}
 	}

@@ -40,8 +40,8 @@ func (d *doc) appendInsights(b []byte, arr gjson.Result) []byte {
 var (
 	insightKeys    = []string{"type", "content"}
 	classifierKeys = []string{"id", "type", "confidence", "insights"}
-	splitKeys      = []string{"type", "observation", "identifier", "startPage", "endPage", "name",
-		"classificationId", "id", "fileId"}
+	splitKeys      = []string{"id", "type", "identifier", "startPage", "endPage", "observation", "name",
+		"classificationId", "fileId"} // the API's order, not the writes'; see below
 	jsonOutputKeys  = []string{"value", "metadata"}
 	fieldMetaKeys   = []string{"ocrConfidence", "logprobsConfidence", "citations", "insights"}
 	citationKeys    = []string{"page", "referenceText", "polygon"}
@@ -72,14 +72,14 @@ func (d *doc) appendSplitterOutput(b []byte, out gjson.Result) []byte {
 		var f [9]gjson.Result
 		d.pick(s, splitKeys, f[:])
 		sw := openObj(b)
-		sw.reqStr("type", f[0])
-		sw.reqStr("observation", f[1])
+		sw.reqStr("type", f[1])
+		sw.reqStr("observation", f[5])
 		sw.reqStr("identifier", f[2])
 		sw.optNum("startPage", f[3])
 		sw.optNum("endPage", f[4])
-		sw.optStr("name", f[5])
-		sw.reqStr("classificationId", f[6])
-		sw.reqStr("id", f[7])
+		sw.optStr("name", f[6])
+		sw.reqStr("classificationId", f[7])
+		sw.reqStr("id", f[0])
 		sw.reqStr("fileId", f[8])
 		return sw.close(), true
 	})

@@ -24,21 +24,21 @@ const (
 	pEdited
 	pEdits
 	pConfig
+	pSummary
+	pVersion
 	pFile
 	pFiles
 	pDashboardURL
 	pUsage
-	pSummary
-	pVersion
 	procKeyCount
 )
 
-var runCommonKeys = []string{"id", "status", "output", "initialOutput", "reviewedOutput",
-	"failureReason", "failureMessage", "metadata", "reviewed", "edited", "edits", "config",
-	"file", "files", "dashboardUrl", "usage"}
-
+// kindKeys lists the keys read from a processor run in the order an
+// ExtractRun has them (pick compares the key it expects next in place).
 func kindKeys(summary, version string) []string {
-	return append(append([]string(nil), runCommonKeys...), summary, version)
+	return []string{"id", "status", "output", "initialOutput", "reviewedOutput",
+		"failureReason", "failureMessage", "metadata", "reviewed", "edited", "edits", "config",
+		summary, version, "file", "files", "dashboardUrl", "usage"}
 }
 
 var (
@@ -66,16 +66,18 @@ type stepRun struct {
 
 // Indexes into stepRunKeys.
 const (
-	sStepType = iota
+	sID = iota
+	sStatus
+	sFiles
 	sStep
 	sResult
-	sFiles
-	sID
-	sStatus
+	sStepType
 	srKeyCount
 )
 
-var stepRunKeys = []string{"stepType", "step", "result", "files", "id", "status"}
+// stepRunKeys are in the order the API writes them (pick compares the key
+// it expects next in place).
+var stepRunKeys = []string{"id", "status", "files", "step", "result", "stepType"}
 
 // resultKinds are the keys of result that tell a step type apart, in the
 // order they are tried, and resultKeys the same keys as a pick list.
