@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/tidwall/gjson"
@@ -95,6 +96,10 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 			p.fail(w, r, err)
 			return
 		}
+		if vars == nil && (len(out.Vars) > 0 || e.Lookup != nil) { // a route without variables of its own
+			vars = make(map[string]string, len(out.Vars))
+			tc.Vars = vars
+		}
 		for k, v := range out.Vars {
 			vars[k] = v
 		}
@@ -140,10 +145,27 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 	}
 }
 
-// routeVars decodes the route's path variables.
+// routeVars decodes the route's path variables (nil for a route without
+// any). When none is escaped, which is the usual case, the decoded map is
+// the router's own for this request, as it is: no map is made per request,
+// and calling routeVars again returns the same.
 func routeVars(r *http.Request) (map[string]string, error) {
-	vars := map[string]string{}
-	for k, v := range mux.Vars(r) {
+	raw := mux.Vars(r)
+	for k, v := range raw {
+		if v == "" {
+			return nil, errorf(http.StatusBadRequest, "invalid %s in the path", k)
+		}
+		if strings.IndexByte(v, '%') >= 0 {
+			return decodeVars(raw)
+		}
+	}
+	return raw, nil
+}
+
+// decodeVars is routeVars for variables with escapes: a decoded copy.
+func decodeVars(raw map[string]string) (map[string]string, error) {
+	vars := make(map[string]string, len(raw))
+	for k, v := range raw {
 		d, err := url.PathUnescape(v)
 		if err != nil || d == "" {
 			return nil, errorf(http.StatusBadRequest, "invalid %s in the path", k)
