@@ -38,7 +38,7 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 	tc.ReceivedAt = received
 	defer p.noteReport(r, tc.Report)
 	defer tc.Release() // the answer's buffer, once it is written
-	out, err := path.Request(routeCreate, tc, translate.Message{Bodies: [][]byte{raw}, Query: r.URL.Query()})
+	out, err := path.Request(routeCreate, tc, translate.Message{Bodies: [][]byte{raw}, Query: queryOf(r)})
 	if err != nil {
 		p.fail(w, r, err)
 		return

@@ -82,7 +82,7 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 		tc.Vars = vars
 		defer p.noteReport(r, tc.Report)
 		defer tc.Release() // the answer's buffer, once it is written
-		in := translate.Message{Query: r.URL.Query()}
+		in := translate.Message{Query: queryOf(r)}
 		if r.Method != http.MethodGet && r.Method != http.MethodDelete {
 			raw, err := readBody(r)
 			if err != nil {
@@ -143,6 +143,15 @@ func (p *Proxy) exchange(route string, settle func(ctx context.Context, h http.H
 			recycleBody(b) // written: no translation output aliases an upstream body any more
 		}
 	}
+}
+
+// queryOf is the request's query, nil when it has none (url.URL.Query
+// makes a map even then).
+func queryOf(r *http.Request) url.Values {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	return r.URL.Query()
 }
 
 // routeVars decodes the route's path variables (nil for a route without

@@ -26,7 +26,7 @@ func (p *Proxy) stream(route string) http.HandlerFunc {
 			p.fail(w, r, err)
 			return
 		}
-		c.stream, c.contentType, c.length, c.query = r.Body, ct, r.ContentLength, r.URL.Query()
+		c.stream, c.contentType, c.length, c.query = r.Body, ct, r.ContentLength, queryOf(r)
 		ctx, cancel := p.deadline(r)
 		defer cancel()
 		tc := p.tcontext()
