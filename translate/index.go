@@ -345,8 +345,13 @@ func (d *doc) next(i, end int) (int, bool) {
 
 // stringEnd returns the offset just past the string whose opening quote is
 // at s[i] (in valid JSON): the first quote not escaped by a backslash.
-func stringEnd(s string, i int) int {
-	for j := i + 1; ; j += 2 { // past a backslash and the byte it escapes
+func stringEnd(s string, i int) int { return stringEndFrom(s, i+1) }
+
+// stringEndFrom is stringEnd from offset j inside the string, where no
+// backslash before j is left unpaired (skip resumes here after its inline
+// steps, without reading their bytes again).
+func stringEndFrom(s string, j int) int {
+	for ; ; j += 2 { // past a backslash and the byte it escapes
 		if j = nextSpecial(s, j); j >= len(s) || s[j] == '"' {
 			return j + 1
 		}
@@ -361,15 +366,18 @@ func (d *doc) skip(i int) int {
 	case '{', '[':
 		return d.end(i)
 	case '"':
-		for j := i + 1; j+8 <= len(s); j += 8 { // nextSpecial, written out
+		// Most strings have no escape and end at their first special byte:
+		// nextSpecial written out, so they cost no call.
+		j := i + 1
+		for ; j+8 <= len(s); j += 8 {
 			if m := specialMask(word(s[j : j+8])); m != 0 {
 				if j += bits.TrailingZeros64(m) >> 3; s[j] == '"' {
 					return j + 1
 				}
-				break
+				break // a backslash: the long way from it
 			}
 		}
-		return stringEnd(s, i)
+		return stringEndFrom(s, j)
 	case 't', 'n':
 		return i + 4
 	case 'f':

@@ -1,8 +1,6 @@
 package translate
 
 import (
-	"math/bits"
-
 	"github.com/tidwall/gjson"
 )
 
@@ -19,27 +17,7 @@ import (
 type rv struct{ i, j int }
 
 // valAt is the value starting at offset i (no leading space).
-func (d *doc) valAt(i int) rv {
-	if d.src[i] == '"' {
-		return rv{i, strEnd(d.src, i)}
-	}
-	return rv{i, d.skip(i)}
-}
-
-// strEnd is stringEnd with the first eight-byte steps inline: most values
-// are short strings without escapes, whose end the first special byte is
-// (a validated doc has no control characters in strings).
-func strEnd(s string, i int) int {
-	for j := i + 1; j+8 <= len(s); j += 8 {
-		if m := specialMask(word(s[j : j+8])); m != 0 {
-			if j += bits.TrailingZeros64(m) >> 3; s[j] == '"' {
-				return j + 1
-			}
-			break
-		}
-	}
-	return stringEnd(s, i)
-}
+func (d *doc) valAt(i int) rv { return rv{i, d.skip(i)} }
 
 // rvOf is the rv of a Result read from d (its Index is its offset in src).
 func rvOf(r gjson.Result) rv {
