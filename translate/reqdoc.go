@@ -70,40 +70,28 @@ func parseRequestDoc(body []byte) (*doc, gjson.Result, error) {
 	return d, root, nil
 }
 
-// fields reads object r in one pass: the first occurrence of each of known
-// into out (len(known)), and every other member as an unknown field,
-// reported or, with RejectUnknownFields, refused.
-// Like pick, it loads the members it keeps in place and skips the others
-// (the three loops stay apart: a shared walk cost a call per member, 3–4%
-// of a run's translation).
+// fields is fieldsOf for the requests that read their members as Results
+// (update, evaluation sets and items): the same walk and the same unknown
+// field reports, the kept members loaded into out (len(known)).
 func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Result, o *Options, rep *Report) error {
 	clear(out)
 	if !r.IsObject() {
 		return nil // callers check: an object is required
 	}
-	s, at := d.src, 0
-	for i, end, ok := d.first(r); ok; i, ok = d.next(i, end) {
-		raw, name := readString(s, i)
-		i = skipSpace(s, i+len(raw))
-		i = skipSpace(s, i+1) // the colon
-		if k := keyIndex(known, name, at); k >= 0 {
-			if out[k].Raw == "" {
-				d.load(i, &out[k])
-				at = k + 1
-				i += len(out[k].Raw)
-			} else {
-				i = d.skip(i)
-			}
-			continue
+	var buf [8]rv
+	vs := buf[:0]
+	if len(known) <= len(buf) {
+		vs = buf[:len(known)]
+	} else {
+		vs = make([]rv, len(known))
+	}
+	if err := d.fieldsOf(rvOf(r), p, known, vs, o, rep); err != nil {
+		return err
+	}
+	for k, v := range vs {
+		if v.j != 0 {
+			d.load(v.i, &out[k])
 		}
-		path := p.member(name)
-		if o.RejectUnknownFields {
-			return errAt(&path, "is not a known field of this legacy request")
-		}
-		if rep != nil {
-			rep.unknown(path.String())
-		}
-		i = d.skip(i)
 	}
 	return nil
 }
