@@ -289,15 +289,26 @@ func (d *doc) pick(r gjson.Result, keys []string, out []gjson.Result) {
 func (d *doc) matchKey(keys []string, at, i int) (k, next int) {
 	s := d.src
 	if at < len(keys) {
-		// A quote after want closes the key unless want ends in a backslash.
-		if want := keys[at]; want != "" && want[len(want)-1] != '\\' {
-			if e := i + 1 + len(want); e < len(s) && s[e] == '"' && s[i+1:e] == want {
-				return at, e + 1
-			}
+		if e := keyHere(s, i, keys[at]); e > 0 {
+			return at, e
 		}
 	}
 	raw, key := readString(s, i)
 	return keyIndex(keys, key, at), i + len(raw)
+}
+
+// keyHere reports whether the key whose opening quote is at i is want as
+// written, by comparing the bytes in place: the offset just past the key's
+// closing quote if so, else 0. The quote after want closes the key unless
+// want ends in a backslash, so such a want is never compared this way.
+func keyHere(s string, i int, want string) int {
+	if n := len(want); n > 0 && want[n-1] == '\\' {
+		return 0
+	}
+	if e := i + 1 + len(want); e < len(s) && s[e] == '"' && s[i+1:e] == want {
+		return e + 1
+	}
+	return 0
 }
 
 // keyIndex returns the position of key in keys, or -1. It starts looking at

@@ -86,18 +86,18 @@ func (d *doc) members(v rv) (i, end int, ok bool) {
 
 // knownKey returns the position in keys of the key whose opening quote is
 // at i, trying from first, and the offset of the member's value; -1 when
-// no key matches it as written (an escaped key then goes through
+// no key matches it as written (keyHere; an escaped key then goes through
 // memberValue). Matching the bytes in place saves finding the key's end
 // and comparing it again.
 func knownKey(s string, i int, keys []string, from int) (k, at int) {
 	for k = from; k < len(keys); k++ {
-		if j := i + 1 + len(keys[k]); j < len(s) && s[j] == '"' && s[i+1:j] == keys[k] {
-			return k, skipSpace(s, skipSpace(s, j+1)+1)
+		if e := keyHere(s, i, keys[k]); e > 0 {
+			return k, skipSpace(s, skipSpace(s, e)+1)
 		}
 	}
 	for k = range min(from, len(keys)) {
-		if j := i + 1 + len(keys[k]); j < len(s) && s[j] == '"' && s[i+1:j] == keys[k] {
-			return k, skipSpace(s, skipSpace(s, j+1)+1)
+		if e := keyHere(s, i, keys[k]); e > 0 {
+			return k, skipSpace(s, skipSpace(s, e)+1)
 		}
 	}
 	return -1, 0
