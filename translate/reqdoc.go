@@ -79,7 +79,7 @@ func (d *doc) fields(r gjson.Result, p *reqPath, known []string, out []gjson.Res
 		return nil // callers check: an object is required
 	}
 	var buf [8]rv
-	vs := buf[:0]
+	var vs []rv
 	if len(known) <= len(buf) {
 		vs = buf[:len(known)]
 	} else {
