@@ -29,7 +29,6 @@ func TestSignatureChecks(t *testing.T) {
 	cfg.Destinations[0].NewSecrets = []Secret{"wss_old", "wss_rotated"}
 	r, srv := startRelay(t, Options{Config: cfg})
 	body := goldenEvent(t, "parse_run_processed")
-	now := time.Now()
 	post := func(secret string, ts time.Time, b []byte, mutate func(*http.Request)) int {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/orders", bytes.NewReader(b))
 		if secret != "" {
@@ -45,36 +44,41 @@ func TestSignatureChecks(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
+	// Timestamps are taken when each post is sent and stay seconds away
+	// from the limits: signing truncates to the second and the request
+	// takes time, so a case one second from a limit could land on either
+	// side on a slow machine. TestVerifyTimestampLimits checks the limits
+	// to the second, on a fixed clock.
 	tampered := bytes.Replace(body, []byte("PROCESSED"), []byte("FAILED"), 1)
 	for _, c := range []struct {
 		name   string
 		status int
 		send   func() int
 	}{
-		{"wrong secret", 401, func() int { return post("wss_other", now, body, nil) }},
+		{"wrong secret", 401, func() int { return post("wss_other", time.Now(), body, nil) }},
 		{"tampered body", 401, func() int {
-			return post("wss_old", now, body, func(r *http.Request) {
+			return post("wss_old", time.Now(), body, func(r *http.Request) {
 				r.Body = nopCloser(tampered)
 				r.ContentLength = int64(len(tampered))
 			})
 		}},
-		{"stale timestamp", 401, func() int { return post("wss_old", now.Add(-301*time.Second), body, nil) }},
-		{"future timestamp", 401, func() int { return post("wss_old", now.Add(61*time.Second), body, nil) }},
-		{"missing headers", 401, func() int { return post("", now, body, nil) }},
+		{"stale timestamp", 401, func() int { return post("wss_old", time.Now().Add(-310*time.Second), body, nil) }},
+		{"future timestamp", 401, func() int { return post("wss_old", time.Now().Add(70*time.Second), body, nil) }},
+		{"missing headers", 401, func() int { return post("", time.Now(), body, nil) }},
 		{"missing signature", 401, func() int {
-			return post("wss_old", now, body, func(r *http.Request) { r.Header.Del(HeaderSignature) })
+			return post("wss_old", time.Now(), body, func(r *http.Request) { r.Header.Del(HeaderSignature) })
 		}},
 		{"non-numeric timestamp", 401, func() int {
-			return post("wss_old", now, body, func(r *http.Request) { r.Header.Set(HeaderTimestamp, "soon") })
+			return post("wss_old", time.Now(), body, func(r *http.Request) { r.Header.Set(HeaderTimestamp, "soon") })
 		}},
-		{"legacy secret on the new endpoint", 401, func() int { return post(testLegacySecret, now, body, nil) }},
+		{"legacy secret on the new endpoint", 401, func() int { return post(testLegacySecret, time.Now(), body, nil) }},
 		{"uppercase hex accepted", 200, func() int {
-			return post("wss_old", now, body, func(r *http.Request) {
+			return post("wss_old", time.Now(), body, func(r *http.Request) {
 				r.Header.Set(HeaderSignature, strings.ToUpper(r.Header.Get(HeaderSignature)))
 			})
 		}},
-		{"slightly old (299s)", 200, func() int { return post("wss_old", now.Add(-299*time.Second), body, nil) }},
-		{"rotated secret", 200, func() int { return post("wss_rotated", now.Add(59*time.Second), body, nil) }},
+		{"slightly old (290s)", 200, func() int { return post("wss_old", time.Now().Add(-290*time.Second), body, nil) }},
+		{"rotated secret", 200, func() int { return post("wss_rotated", time.Now().Add(50*time.Second), body, nil) }},
 	} {
 		if got := c.send(); got != c.status {
 			t.Errorf("%s: status %d, want %d", c.name, got, c.status)
@@ -197,5 +201,34 @@ func TestStoreUnavailable(t *testing.T) {
 	code, body := signedPost(t, srv.URL+"/webhooks/orders", testNewSecret, time.Now(), goldenEvent(t, "workflow_created"))
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "retry later") {
 		t.Fatalf("%d %s", code, body)
+	}
+}
+
+// TestVerifyTimestampLimits: the age and future limits hold to the second,
+// on a fixed clock: exactly the tolerance old and exactly MaxFutureSkew
+// ahead are accepted, one second more is refused; tolerance 0 lifts the age
+// limit only.
+func TestVerifyTimestampLimits(t *testing.T) {
+	body := []byte(`{"eventId":"evt_1"}`)
+	now := time.Unix(1_800_000_000, 0)
+	const tolerance = 300 * time.Second
+	for _, c := range []struct {
+		name      string
+		at        time.Time
+		tolerance time.Duration
+		want      error
+	}{
+		{"exactly the tolerance old", now.Add(-tolerance), tolerance, nil},
+		{"one second older", now.Add(-tolerance - time.Second), tolerance, ErrStale},
+		{"exactly the future skew ahead", now.Add(MaxFutureSkew), tolerance, nil},
+		{"one second further ahead", now.Add(MaxFutureSkew + time.Second), tolerance, ErrFuture},
+		{"a day old with tolerance 0", now.Add(-24 * time.Hour), 0, nil},
+		{"future with tolerance 0", now.Add(MaxFutureSkew + time.Second), 0, ErrFuture},
+	} {
+		h := http.Header{}
+		SignHeaders(h, "wss_old", c.at, body)
+		if err := Verify(h, body, []string{"wss_old"}, c.tolerance, now); err != c.want {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
 	}
 }
