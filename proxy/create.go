@@ -50,6 +50,19 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := p.deadline(r)
 	defer cancel()
 	results := p.fanOut(ctx, r.Header, reqs)
+	defer func() {
+		// From here on runs exist: a panic (translating their answer, say)
+		// must not leave them behind. The runs are rolled back and the
+		// answer says what could not be, as for any other failure.
+		if v := recover(); v != nil {
+			p.notePanic(st, "create answer", v)
+			err := p.rollback(ctx, r.Header, results, panicError(st))
+			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+				panic(http.ErrAbortHandler) // the answer had started: cut it off
+			}
+			p.fail(w, r, err)
+		}
+	}()
 	runs, failErr := collect(ctx, results)
 	if failErr == nil && ctx.Err() != nil {
 		// The client left (or the deadline passed) while the creates ran: it
@@ -95,7 +108,7 @@ func (p *Proxy) fanOut(ctx context.Context, h http.Header, reqs [][]byte) []crea
 		go func(i int, body []byte) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := p.createOne(sendCtx, h, body)
+			res := p.createOneSafely(sendCtx, h, body)
 			results[i] = res
 			if res.err != nil {
 				mu.Lock()
@@ -106,6 +119,21 @@ func (p *Proxy) fanOut(ctx context.Context, h http.Header, reqs [][]byte) []crea
 	}
 	wg.Wait()
 	return results
+}
+
+// createOneSafely is createOne in a fan-out goroutine, where a panic (a bug,
+// or one in a custom Transport) would end the process: it becomes a failure
+// whose outcome is unknown, since the run may exist, so the rollback deletes
+// every run it can name and the answer reports this input as possibly created.
+func (p *Proxy) createOneSafely(ctx context.Context, h http.Header, body []byte) (res createResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			st := stateFrom(ctx)
+			p.notePanic(st, "fan-out create", v)
+			res = createResult{err: panicError(st), unknown: true}
+		}
+	}()
+	return p.createOne(ctx, h, body)
 }
 
 func (p *Proxy) createOne(ctx context.Context, h http.Header, body []byte) createResult {
@@ -225,7 +253,7 @@ func (p *Proxy) compensate(ctx context.Context, h http.Header, ids []string) []s
 		go func(i int, id string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			left[i] = !p.removeRun(cctx, h, id)
+			left[i] = !p.removeRunSafely(cctx, h, id)
 		}(i, id)
 	}
 	wg.Wait()
@@ -237,6 +265,18 @@ func (p *Proxy) compensate(ctx context.Context, h http.Header, ids []string) []s
 	}
 	endRollback(span, len(out))
 	return out
+}
+
+// removeRunSafely is removeRun in a rollback goroutine: a panic there
+// counts as a run left behind, reported to the client, not a process ended.
+func (p *Proxy) removeRunSafely(ctx context.Context, h http.Header, id string) (removed bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.notePanic(stateFrom(ctx), "rollback delete", v)
+			removed = false
+		}
+	}()
+	return p.removeRun(ctx, h, id)
 }
 
 // removeRun cancels (failures tolerated: the run may have finished) and deletes one run.

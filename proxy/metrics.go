@@ -19,6 +19,7 @@ type Metrics struct {
 	unmapped            *prometheus.CounterVec
 	synthesized         *prometheus.CounterVec
 	compensations       *prometheus.CounterVec
+	panics              *prometheus.CounterVec
 	children            childCache
 }
 
@@ -44,10 +45,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Legacy fields whose value the proxy had to synthesize, by route and field."}, []string{"route", "field"}),
 		compensations: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "compensations_total",
 			Help: "Runs rolled back after a failed fan-out, by outcome (deleted, failed)."}, []string{"outcome"}),
+		panics: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "panics_total",
+			Help: "Requests whose handler panicked (a bug: answered 500, or cut off if the answer had started), by route."}, []string{"route"}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.requests, m.requestDuration, m.upstreamDuration, m.inFlight, m.fanoutSize,
-			m.translationFailures, m.unmapped, m.synthesized, m.compensations)
+			m.translationFailures, m.unmapped, m.synthesized, m.compensations, m.panics)
 	}
 	return m
 }

@@ -66,6 +66,14 @@ func (p *Proxy) dispatch(route string, translated http.HandlerFunc) http.Handler
 // observed runs the translate path and reports its outcome to the decider.
 func (p *Proxy) observed(route string, d rollout.Decision, w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
 	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		// A panic is answered 500 by wrap; the decider counts it as such
+		// (automatic fallback), then wrap gets the panic.
+		if v := recover(); v != nil {
+			p.opt.Modes.Observe(route, d, http.StatusInternalServerError, false)
+			panic(v)
+		}
+	}()
 	h(sw, r)
 	if sw.status == 0 {
 		sw.status = http.StatusOK

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httputil"
+
+	"go.uber.org/zap"
 )
 
 // newPassthrough forwards requests the proxy does not translate (2026-02-09
@@ -31,6 +33,9 @@ func (p *Proxy) newPassthrough() *httputil.ReverseProxy {
 			return stateFrom(resp.Request.Context()).body.failure()
 		},
 		ErrorHandler: p.passthroughError,
+		// httputil logs a body that breaks off mid-copy here: into the
+		// proxy's own structured log, not a plain line on stderr.
+		ErrorLog: zap.NewStdLog(p.log.Named("passthrough")),
 	}
 }
 

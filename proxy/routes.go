@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -180,7 +182,12 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		p.metrics.inFlight.Inc()
 		defer p.metrics.inFlight.Dec()
 		if !p.refusedAtTheEdge(sw, r) {
-			h.ServeHTTP(sw, r)
+			if abort := p.serveRecovering(h, sw, r, st); abort != nil {
+				// The answer had started, or the handler aborted it on
+				// purpose: net/http must drop the connection, after the
+				// access log line and metrics below.
+				defer panic(abort)
+			}
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -188,6 +195,58 @@ func (p *Proxy) wrap(route, mode string, h http.Handler) http.Handler {
 		p.endRequestSpan(r, st, sw.status)
 		p.finish(r, st, sw, time.Since(start))
 	})
+}
+
+// errPanicked is the cause recorded for a request whose handler panicked.
+var errPanicked = errors.New("internal error: the request handler panicked")
+
+// serveRecovering runs h and turns a panic into an answer instead of a
+// dropped connection with no log line: logged with its stack, counted, and
+// answered as a 500 in the client's error shape when nothing was written
+// yet. It returns the value to panic with again (http.ErrAbortHandler) when
+// the answer had already started, or when h aborted on purpose (httputil's
+// ReverseProxy does when an upstream body breaks mid-copy): the client must
+// see a broken answer, never one that looks complete.
+func (p *Proxy) serveRecovering(h http.Handler, sw *statusWriter, r *http.Request, st *reqState) (abort any) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler {
+			if sw.status == 0 {
+				sw.status = http.StatusBadGateway
+			}
+			st.errMsg = "answer aborted: the upstream answer broke off"
+			abort = v
+			return
+		}
+		p.notePanic(st, "handler", v)
+		if sw.status != 0 {
+			st.errMsg = errPanicked.Error() + " after the answer had started"
+			abort = http.ErrAbortHandler
+			return
+		}
+		p.fail(sw, r, panicError(st))
+	}()
+	h.ServeHTTP(sw, r)
+	return nil
+}
+
+// notePanic logs a recovered panic of the request st with its stack and
+// counts it. where names the code it came from: the handler, or one of the
+// goroutines a request starts (fan-out creates, rollback deletes, list
+// reads), where a panic would otherwise end the process for every client.
+func (p *Proxy) notePanic(st *reqState, where string, v any) {
+	p.metrics.panics.WithLabelValues(st.route).Inc()
+	p.log.Error("panic recovered", zap.String("request_id", st.id), zap.String("route", st.route),
+		zap.String("in", where), zap.String("panic", fmt.Sprint(v)), zap.Stack("stack"))
+}
+
+// panicError is the answer to a request a panic cut short.
+func panicError(st *reqState) *Error {
+	return &Error{Status: http.StatusInternalServerError, Cause: errPanicked,
+		Message: "the proxy failed on this request (a bug; logged under request id " + st.id + ")"}
 }
 
 // finish writes the access log line and request metrics. Authorization and
