@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/extend-compat-proxy/extend-compat-proxy/config"
 )
@@ -99,15 +100,23 @@ func TestBindErrorSurfaces(t *testing.T) {
 // Load keeps arriving while the server shuts down: every request the server
 // accepted completes with 200 (slow fan-outs included); later ones are refused
 // at connect time, never cut off halfway.
+//
+// "Accepted" is counted on the server's side, by the access log: a
+// connection the kernel had queued but Go's http.Server had not yet taken
+// when the listener closed is reset by the kernel (the client reads EOF or
+// a reset) without the proxy ever seeing its request. That is a refusal,
+// and no server built on net/http can avoid it (drainDelay with readiness
+// is what keeps a load balancer from sending such connections).
 func TestGracefulShutdownUnderLoad(t *testing.T) {
-	s, err := Open(testConfig(), zap.NewNop())
+	core, logs := observer.New(zap.InfoLevel)
+	s, err := Open(testConfig(), zap.New(core))
 	if err != nil {
 		t.Fatal(err)
 	}
 	url := "http://" + s.Addr("proxy") + "/workflow_runs"
 	body := `{"workflowId":"workflow_delay_150","rawTexts":["a","b","c"]}`
-	var ok, refused, bad atomic.Int32
-	var badMsg atomic.Value
+	var ok, refused, unserved, bad atomic.Int32
+	var badMsg, unservedMsg atomic.Value
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {
@@ -127,9 +136,9 @@ func TestGracefulShutdownUnderLoad(t *testing.T) {
 				switch {
 				case err != nil && errors.Is(err, syscall.ECONNREFUSED):
 					refused.Add(1)
-				case err != nil:
-					bad.Add(1)
-					badMsg.Store(err.Error())
+				case err != nil: // checked against the server's count below
+					unserved.Add(1)
+					unservedMsg.Store(err.Error())
 				default:
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
@@ -153,7 +162,23 @@ func TestGracefulShutdownUnderLoad(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	if bad.Load() != 0 {
-		t.Fatalf("%d requests dropped or failed during shutdown (last: %v); %d ok", bad.Load(), badMsg.Load(), ok.Load())
+		t.Fatalf("%d requests failed during shutdown (last: %v); %d ok", bad.Load(), badMsg.Load(), ok.Load())
+	}
+	served, served200 := 0, 0
+	for _, l := range logs.FilterMessage("request").All() {
+		if m := l.ContextMap(); m["route"] == "create" {
+			served++
+			if m["status"] == int64(200) {
+				served200++
+			}
+		}
+	}
+	if served != served200 || int32(served) != ok.Load() {
+		t.Fatalf("the proxy served %d creates (%d with 200) and the clients received %d whole 200s: "+
+			"an accepted request was cut off (%d client errors, last: %v)", served, served200, ok.Load(), unserved.Load(), unservedMsg.Load())
+	}
+	if unserved.Load() > 0 {
+		t.Logf("%d connections closed before the server read them (last: %v): refused", unserved.Load(), unservedMsg.Load())
 	}
 	if ok.Load() == 0 || refused.Load() == 0 {
 		t.Fatalf("test did not exercise shutdown: ok=%d refused=%d", ok.Load(), refused.Load())

@@ -15,7 +15,11 @@ func TestShadowMode(t *testing.T) {
 	rc := newReceiver(t)
 	cfg := testConfig(t, rc.srv.URL)
 	cfg.Destinations[0].Mode = ModeShadow
-	r, srv := startRelay(t, Options{Config: cfg, ShadowWindow: 300 * time.Millisecond})
+	// The window is wide enough for a loaded machine (-race, parallel
+	// packages) to post both halves of a pair within it: at 300 ms a slow
+	// second post expired the first half and the pair was never matched.
+	// The unpaired halves below are counted once it has passed.
+	r, srv := startRelay(t, Options{Config: cfg, ShadowWindow: 3 * time.Second})
 	post := func(path, secret string, body []byte) {
 		if code, b := signedPost(t, srv.URL+path, secret, time.Now(), body); code != 200 {
 			t.Fatalf("%d %s", code, b)
@@ -34,7 +38,7 @@ func TestShadowMode(t *testing.T) {
 	post("/webhooks/orders", testNewSecret, goldenEvent(t, "parse_run_processed"))
 	lw, _ := os.ReadFile("testdata/golden/workflow_created.legacy.json")
 	post("/webhooks/orders/legacy", testLegacySecret, lw)
-	eventually(t, 5*time.Second, "shadow results", func() bool {
+	eventually(t, 15*time.Second, "shadow results", func() bool {
 		rep := r.ShadowReport()
 		return rep["processor_run.processed"].Match == 1 && rep["processor_run.failed"].Mismatch == 1 &&
 			rep["parser_run.processed"].UnmatchedNew == 1 && rep["workflow.created"].UnmatchedLegacy == 1
