@@ -89,7 +89,13 @@ func TestWebhookShadowDifferential(t *testing.T) {
 		return true
 	})
 	t.Logf("webhook shadow: %s", rep.Raw)
-	if delivered.Load() == 0 {
-		t.Fatal("shadow mode delivered no legacy events")
+	// The pairs are compared as the events arrive; the legacy halves are
+	// delivered afterwards, by the queue: wait for one delivery per pair.
+	var pairs int64
+	rep.ForEach(func(_, r gjson.Result) bool { pairs += r.Get("match").Int(); return true })
+	for deadline := time.Now().Add(20 * time.Second); delivered.Load() < pairs; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("shadow mode delivered %d legacy events in 20s, want one per matched pair (%d)", delivered.Load(), pairs)
+		}
 	}
 }
