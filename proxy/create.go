@@ -58,6 +58,7 @@ func (p *Proxy) create(w http.ResponseWriter, r *http.Request) {
 			p.notePanic(st, "create answer", v)
 			err := p.rollback(ctx, r.Header, results, panicError(st))
 			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+				st.errMsg = errPanicked.Error() + " after the answer had started"
 				panic(http.ErrAbortHandler) // the answer had started: cut it off
 			}
 			p.fail(w, r, err)
@@ -126,13 +127,7 @@ func (p *Proxy) fanOut(ctx context.Context, h http.Header, reqs [][]byte) []crea
 // whose outcome is unknown, since the run may exist, so the rollback deletes
 // every run it can name and the answer reports this input as possibly created.
 func (p *Proxy) createOneSafely(ctx context.Context, h http.Header, body []byte) (res createResult) {
-	defer func() {
-		if v := recover(); v != nil {
-			st := stateFrom(ctx)
-			p.notePanic(st, "fan-out create", v)
-			res = createResult{err: panicError(st), unknown: true}
-		}
-	}()
+	defer p.recovered(ctx, "fan-out create", func(e *Error) { res = createResult{err: e, unknown: true} })
 	return p.createOne(ctx, h, body)
 }
 
@@ -270,12 +265,7 @@ func (p *Proxy) compensate(ctx context.Context, h http.Header, ids []string) []s
 // removeRunSafely is removeRun in a rollback goroutine: a panic there
 // counts as a run left behind, reported to the client, not a process ended.
 func (p *Proxy) removeRunSafely(ctx context.Context, h http.Header, id string) (removed bool) {
-	defer func() {
-		if v := recover(); v != nil {
-			p.notePanic(stateFrom(ctx), "rollback delete", v)
-			removed = false
-		}
-	}()
+	defer p.recovered(ctx, "rollback delete", func(*Error) { removed = false })
 	return p.removeRun(ctx, h, id)
 }
 

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -54,8 +55,8 @@ func wantPanicLogged(t *testing.T, e *env, id, where string, status int) {
 			continue
 		}
 		panics++
-		if m["in"] != where || !strings.Contains(m["panic"].(string), "bug") ||
-			!strings.Contains(m["stack"].(string), "proxy") {
+		if m["in"] != where || !strings.Contains(fmt.Sprint(m["panic"]), "bug") ||
+			!strings.Contains(fmt.Sprint(m["stack"]), "proxy") {
 			t.Errorf("panic log entry: %v", m)
 		}
 	}
@@ -149,19 +150,22 @@ func TestPanicAfterFanOutRollsBack(t *testing.T) {
 	wantPanicLogged(t, e, res.header.Get("X-Request-Id"), "create answer", 500)
 }
 
-// panicOnCreate is a Transport that panics on the nth upstream create, as a
-// bug in a custom transport would, inside a fan-out goroutine.
-type panicOnCreate struct {
-	next http.RoundTripper
-	n    int32
-	seen atomic.Int32
+// panicOn is a Transport that panics on the nth upstream call that match
+// accepts (every one when n is 0), as a bug in a custom transport would,
+// inside one of the goroutines a request starts.
+type panicOn struct {
+	match func(*http.Request) bool
+	n     int32
+	seen  atomic.Int32
 }
 
-func (p *panicOnCreate) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method == http.MethodPost && r.URL.Path == "/workflow_runs" && p.seen.Add(1) == p.n {
-		panic("transport bug")
+func (p *panicOn) RoundTrip(r *http.Request) (*http.Response, error) {
+	if p.match(r) {
+		if k := p.seen.Add(1); p.n == 0 || k == p.n {
+			panic("transport bug")
+		}
 	}
-	return p.next.RoundTrip(r)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // A panic in a fan-out goroutine would end the process (net/http recovers
@@ -171,7 +175,9 @@ func (p *panicOnCreate) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestPanicInFanOutGoroutine(t *testing.T) {
 	e := newEnv(t, nil, func(o *Options) {
 		o.FanOutConcurrency = 1
-		o.Transport = &panicOnCreate{next: NewTransport(TransportOptions{}), n: 2}
+		o.Transport = &panicOn{n: 2, match: func(r *http.Request) bool {
+			return r.Method == http.MethodPost && r.URL.Path == "/workflow_runs"
+		}}
 	})
 	res := e.legacy("POST", "/workflow_runs", `{"workflowId":"workflow_ok","rawTexts":["a","b","c"]}`)
 	wantStatus(t, res, 409)
@@ -184,6 +190,58 @@ func TestPanicInFanOutGoroutine(t *testing.T) {
 	}
 	wantPanicLogged(t, e, res.header.Get("X-Request-Id"), "fan-out create", 409)
 	wantStatus(t, e.legacy("GET", "/workflow_runs", ""), 200)
+}
+
+// A panic while deleting a run during a rollback leaves that run behind: the
+// answer is the 409 naming it, and the process lives on.
+func TestPanicInRollbackDelete(t *testing.T) {
+	e := newEnv(t, nil, func(o *Options) {
+		o.FanOutConcurrency = 1
+		o.Transport = &panicOn{match: func(r *http.Request) bool { return r.Method == http.MethodDelete }}
+	})
+	files := `[{"fileUrl":"https://x.example/1.pdf"},{"fileUrl":"https://x.example/2.pdf"},{"fileUrl":"https://x.example/3.pdf"}]`
+	res := e.legacy("POST", "/workflow_runs", `{"workflowId":"workflow_err5xx_3","files":`+files+`}`)
+	wantStatus(t, res, 409)
+	wantLegacyError(t, res.body)
+	if n := e.sim.RunCount(); n != 2 {
+		t.Fatalf("%d runs exist, want the 2 whose delete panicked", n)
+	}
+	if msg := res.get("error").String(); strings.Count(msg, "workflow_run_") != 2 {
+		t.Errorf("the 409 should name the 2 runs left behind: %s", msg)
+	}
+	id := res.header.Get("X-Request-Id")
+	var panics int
+	for _, l := range e.logs.FilterMessage("panic recovered").All() {
+		if m := l.ContextMap(); m["request_id"] == id && m["in"] == "rollback delete" {
+			panics++
+		}
+	}
+	if panics != 2 {
+		t.Errorf("%d rollback-delete panics logged, want 2", panics)
+	}
+	wantStatus(t, e.legacy("GET", "/workflow_runs", ""), 200)
+}
+
+// A panic while reading one item of an expanded list fails that list as any
+// failed read does (502, naming the item), with the request id to look the
+// bug up by, and the process lives on.
+func TestPanicInListRead(t *testing.T) {
+	up := newEvalUpstream(2)
+	e := newEnv(t, up, func(o *Options) {
+		o.Transport = &panicOn{n: 2, match: func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/items/")
+		}}
+	})
+	res := e.legacy("GET", "/evaluation_sets/ev_set_1/items", "")
+	wantStatus(t, res, 502)
+	wantLegacyError(t, res.body)
+	id := res.header.Get("X-Request-Id")
+	if msg := res.get("error").String(); !strings.Contains(msg, "reading item") || !strings.Contains(msg, id) {
+		t.Errorf("the answer should name the item and the request id %s: %s", id, msg)
+	}
+	wantPanicLogged(t, e, id, "list read", 502)
+	// The transport panicked once; the same list now reads whole.
+	wantStatus(t, e.legacy("GET", "/evaluation_sets/ev_set_1/items", ""), 200)
 }
 
 // When an upstream body breaks off mid-copy, passthrough aborts the answer
@@ -226,7 +284,7 @@ func TestAbortedPassthroughIsLogged(t *testing.T) {
 	for _, l := range e.logs.FilterMessage("request").All() {
 		if m := l.ContextMap(); m["request_id"] == id {
 			found = true
-			if !strings.Contains(m["error"].(string), "aborted") {
+			if !strings.Contains(fmt.Sprint(m["error"]), "aborted") {
 				t.Errorf("access log line without the abort: %v", m)
 			}
 		}

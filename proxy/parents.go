@@ -119,13 +119,7 @@ func (p *Proxy) expand(ctx context.Context, h http.Header, ex *translate.Expand,
 		go func(i int, id string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			defer func() {
-				if v := recover(); v != nil { // a panic here would end the process
-					st := stateFrom(ctx)
-					p.notePanic(st, "list read", v)
-					errs[i] = panicError(st)
-				}
-			}()
+			defer p.recovered(ctx, "list read", func(e *Error) { errs[i] = e })
 			v := map[string]string{"item": id}
 			for k, x := range vars {
 				v[k] = x

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -217,7 +218,9 @@ func (p *Proxy) serveRecovering(h http.Handler, sw *statusWriter, r *http.Reques
 			if sw.status == 0 {
 				sw.status = http.StatusBadGateway
 			}
-			st.errMsg = "answer aborted: the upstream answer broke off"
+			if st.errMsg == "" { // create records its own cause before aborting
+				st.errMsg = "answer aborted after it had started (an upstream body broke off)"
+			}
 			abort = v
 			return
 		}
@@ -241,6 +244,19 @@ func (p *Proxy) notePanic(st *reqState, where string, v any) {
 	p.metrics.panics.WithLabelValues(st.route).Inc()
 	p.log.Error("panic recovered", zap.String("request_id", st.id), zap.String("route", st.route),
 		zap.String("in", where), zap.String("panic", fmt.Sprint(v)), zap.Stack("stack"))
+}
+
+// recovered is deferred by the goroutines a request starts (fan-out creates,
+// rollback deletes, list reads): net/http guards only the handler's own
+// goroutine, so a panic there would end the process for every client. It
+// logs and counts the panic and hands the request's answer to failed, for
+// the goroutine to record as its own failure.
+func (p *Proxy) recovered(ctx context.Context, where string, failed func(*Error)) {
+	if v := recover(); v != nil {
+		st := stateFrom(ctx)
+		p.notePanic(st, where, v)
+		failed(panicError(st))
+	}
 }
 
 // panicError is the answer to a request a panic cut short.
