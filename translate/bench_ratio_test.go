@@ -80,6 +80,22 @@ func benchTransform(b *testing.B, in []byte, fn func([]byte) error) {
 	})
 }
 
+// repeatBody returns n copies of body, each in memory of its own as n
+// upstream answers would be.
+func repeatBody(body []byte, n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = bytes.Clone(body)
+	}
+	return out
+}
+
+// jsonArray joins bodies into one JSON array: what the baselines of a
+// transform over several bodies validate, the same bytes.
+func jsonArray(bodies [][]byte) []byte {
+	return append(append([]byte{'['}, bytes.Join(bodies, []byte{','})...), ']')
+}
+
 // repeatArray builds `prefix item,item,… suffix` with n copies of item.
 func repeatArray(prefix, item, suffix string, n int) []byte {
 	var buf bytes.Buffer
@@ -120,12 +136,8 @@ func BenchmarkRatioCreateResponse(b *testing.B) {
 		{"body=50_fresh_runs", gjson.GetBytes(readTestdata(b, "create_response.new.json"), "0").Raw},
 		{"body=50_runs_20kb", string(readTestdata(b, "perf/run-20kb.new.json"))},
 	} {
-		runs := make([][]byte, 50)
-		for i := range runs {
-			runs[i] = []byte(c.run)
-		}
-		// The baselines see the 50 bodies as one array: the same bytes.
-		joined := append(append([]byte{'['}, bytes.Join(runs, []byte{','})...), ']')
+		runs := repeatBody([]byte(c.run), 50)
+		joined := jsonArray(runs)
 		rc := RunContext{ReceivedAt: time.Unix(1, 0)}
 		b.Run(c.name, func(b *testing.B) {
 			benchTransform(b, joined, func([]byte) error {

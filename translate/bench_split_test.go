@@ -39,8 +39,8 @@ func BenchmarkRatioSplit(b *testing.B) {
 		{"body=50_runs_20kb", repeatBody(run20, 50)},
 	} {
 		in := c.runs[0]
-		if len(c.runs) > 1 { // the create benchmarks' baseline: one array, the same bytes
-			in = append(append([]byte{'['}, bytes.Join(c.runs, []byte{','})...), ']')
+		if len(c.runs) > 1 { // as BenchmarkRatioCreateResponse's baseline
+			in = jsonArray(c.runs)
 		}
 		b.Run(c.name+"/part=index", func(b *testing.B) {
 			benchTransform(b, in, func([]byte) error {
@@ -83,13 +83,4 @@ func BenchmarkRatioSplit(b *testing.B) {
 			}
 		})
 	}
-}
-
-// repeatBody returns n references to body.
-func repeatBody(body []byte, n int) [][]byte {
-	out := make([][]byte, n)
-	for i := range out {
-		out[i] = body
-	}
-	return out
 }
